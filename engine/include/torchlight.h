@@ -1,0 +1,266 @@
+/*
+ * torchlight.h: the public C API of the Torchlight engine.
+ *
+ * Plain C with no Lua dependency. This file is also the FFI declaration
+ * the Lua binding hands to ffi.cdef, so it holds declarations only: no
+ * macros, no inline code. Lines starting with '#' are dropped by the Lua
+ * loader, which is why the include guard and <stdint.h> are allowed.
+ *
+ * Conventions:
+ *  - every function that can fail returns int: 0 on success, -1 on error,
+ *    after recording a message readable with tl_error_message();
+ *  - functions that return a pointer return NULL on error;
+ *  - sizes, strides, offsets and indices are int64_t and 0-based here
+ *    (the Lua layer converts Torch7's 1-based indices);
+ *  - validate, then allocate, then compute: on error nothing is changed.
+ */
+#ifndef TORCHLIGHT_H
+#define TORCHLIGHT_H
+#include <stdint.h>
+#include <stddef.h>
+
+/* ---- dtypes ---------------------------------------------------------- */
+
+typedef enum tl_dtype {
+  TL_BYTE = 0, TL_CHAR = 1, TL_SHORT = 2, TL_INT = 3, TL_LONG = 4,
+  TL_FLOAT = 5, TL_DOUBLE = 6, TL_HALF = 7, TL_NDTYPE = 8
+} tl_dtype;
+
+typedef struct tl_dtype_info {
+  const char *name;      /* "Byte", "Float", ... as in torch.ByteTensor */
+  int32_t size;          /* bytes per element */
+  int32_t is_float;      /* 1 for Float, Double, Half */
+  int32_t has_math;      /* 0 for Half: storage, copy and views only */
+} tl_dtype_info;
+
+const tl_dtype_info *tl_dtype_get(int32_t dtype);
+float tl_half_to_float(uint16_t h);
+uint16_t tl_float_to_half(float f);
+
+/* ---- errors and interrupts -------------------------------------------- */
+
+/* The last error message of this thread ("" when none). */
+const char *tl_error_message(void);
+void tl_error_clear(void);
+/* Ctrl-C support: the REPL sets the flag from its signal handler; long
+ * loops poll it and fail with "interrupted". The flag stays set until
+ * cleared, so every level of a nested computation unwinds. */
+void tl_interrupt_set(void);
+void tl_interrupt_clear(void);
+int32_t tl_interrupt_pending(void);
+
+/* ---- devices ----------------------------------------------------------- */
+
+typedef enum tl_device_kind { TL_CPU = 0, TL_CUDA = 1, TL_NDEVICE = 2 } tl_device_kind;
+
+int32_t tl_device_available(int32_t device);
+
+/* ---- storages ---------------------------------------------------------- */
+
+/* A refcounted, typed, flat buffer. flags say who owns data. */
+typedef struct tl_storage {
+  char *data;
+  int64_t size;          /* elements */
+  int32_t dtype;
+  int32_t device;
+  int32_t refcount;
+  int32_t flags;         /* TL_STORAGE_* below */
+  int64_t mapped_bytes;  /* length of the mapping for mmap'd storages */
+} tl_storage;
+
+enum { TL_STORAGE_OWNS = 1, TL_STORAGE_RESIZABLE = 2, TL_STORAGE_MMAP = 4 };
+
+tl_storage *tl_storage_new(int32_t dtype, int32_t device, int64_t size);
+/* Wrap memory the caller keeps alive; never freed by the storage. */
+tl_storage *tl_storage_wrap(int32_t dtype, void *data, int64_t size);
+/* Map a file. shared=1 writes through to the file (MAP_SHARED); size 0
+ * means the whole file (its length must be a multiple of the element
+ * size); a larger size grows the file when shared. */
+tl_storage *tl_storage_mmap(int32_t dtype, const char *path, int32_t shared, int64_t size);
+void tl_storage_retain(tl_storage *s);
+void tl_storage_free(tl_storage *s);
+int tl_storage_resize(tl_storage *s, int64_t size);
+int tl_storage_fill(tl_storage *s, double value);
+/* Element-wise copy with dtype conversion; sizes must match. */
+int tl_storage_copy(tl_storage *dst, const tl_storage *src);
+double tl_storage_get(const tl_storage *s, int64_t i);
+void tl_storage_set(tl_storage *s, int64_t i, double v);
+
+/* ---- tensors ----------------------------------------------------------- */
+
+/* A strided view of a storage. ndim == 0 means the empty tensor (Torch7's
+ * "no dimension"); such a tensor may have storage == NULL. Element (i,j,..)
+ * lives at storage->data + (offset + i*stride[0] + j*stride[1] + ...). */
+typedef struct tl_tensor {
+  tl_storage *storage;
+  int64_t offset;        /* elements */
+  int32_t ndim;
+  int32_t dtype;
+  int32_t device;
+  int32_t refcount;
+  int64_t size[16];
+  int64_t stride[16];
+} tl_tensor;
+
+enum { TL_MAXDIM = 16 };
+
+/* Constructors return a tensor with refcount 1, or NULL on error. */
+tl_tensor *tl_tensor_new(int32_t dtype, int32_t device);                 /* empty, no storage */
+tl_tensor *tl_tensor_new_sized(int32_t dtype, int32_t device, int32_t ndim, const int64_t *size);
+/* A view of storage s; stride NULL means contiguous. Validates bounds. */
+tl_tensor *tl_tensor_new_view(tl_storage *s, int64_t offset, int32_t ndim,
+                              const int64_t *size, const int64_t *stride);
+tl_tensor *tl_tensor_new_alias(const tl_tensor *t);                      /* shares storage */
+tl_tensor *tl_tensor_clone(const tl_tensor *t);                          /* contiguous copy */
+/* Returns t itself (retained) when contiguous, else a contiguous copy. */
+tl_tensor *tl_tensor_contiguous(tl_tensor *t);
+void tl_tensor_retain(tl_tensor *t);
+void tl_tensor_free(tl_tensor *t);
+
+int64_t tl_tensor_numel(const tl_tensor *t);
+int32_t tl_tensor_is_contiguous(const tl_tensor *t);
+int32_t tl_tensor_same_size(const tl_tensor *a, const tl_tensor *b);
+/* Address of element at linear row-major position i (slow; for tests and
+ * scalar access). */
+void *tl_tensor_ptr(const tl_tensor *t, int64_t linear);
+void *tl_tensor_data(const tl_tensor *t);   /* first element, or NULL */
+double tl_tensor_get(const tl_tensor *t, const int64_t *index);
+void tl_tensor_put(tl_tensor *t, const int64_t *index, double value);
+
+/* In-place reshaping of the header. resize keeps the storage when it is
+ * big enough (growing it otherwise); strides become contiguous. */
+int tl_tensor_resize(tl_tensor *t, int32_t ndim, const int64_t *size);
+int tl_tensor_resize_as(tl_tensor *t, const tl_tensor *src);
+/* Point t at storage s (NULL clears); stride NULL means contiguous. */
+int tl_tensor_set_storage(tl_tensor *t, tl_storage *s, int64_t offset, int32_t ndim,
+                          const int64_t *size, const int64_t *stride);
+int tl_tensor_set(tl_tensor *t, const tl_tensor *src);
+
+/* Views, applied in place to t (the Lua layer aliases first). dim is
+ * 0-based; start is 0-based. */
+int tl_tensor_narrow(tl_tensor *t, int32_t dim, int64_t start, int64_t length);
+int tl_tensor_select(tl_tensor *t, int32_t dim, int64_t index);
+int tl_tensor_transpose(tl_tensor *t, int32_t dim1, int32_t dim2);
+int tl_tensor_permute(tl_tensor *t, const int32_t *perm);
+int tl_tensor_unfold(tl_tensor *t, int32_t dim, int64_t size, int64_t step);
+/* View with a new shape; -1 in one position is inferred. Fails if the
+ * memory layout does not allow it without a copy. */
+int tl_tensor_view(tl_tensor *t, int32_t ndim, const int64_t *size);
+/* Stride-0 expansion of singleton dimensions. */
+int tl_tensor_expand(tl_tensor *t, int32_t ndim, const int64_t *size);
+/* dim < 0 squeezes every singleton dimension. */
+int tl_tensor_squeeze(tl_tensor *t, int32_t dim);
+int tl_tensor_unsqueeze(tl_tensor *t, int32_t dim);
+
+/* Copy src into dst element by element in row-major order, converting
+ * dtypes. Element counts must match; shapes may differ. */
+int tl_tensor_copy(tl_tensor *dst, const tl_tensor *src);
+int tl_tensor_fill(tl_tensor *t, double value);
+
+/* Masked ops (mask: a ByteTensor with as many elements as t, visited in
+ * row-major order; non-zero selects). */
+int tl_masked_fill(tl_tensor *t, const tl_tensor *mask, double value);
+/* Copies the first k elements of src into the k selected places. */
+int tl_masked_copy(tl_tensor *t, const tl_tensor *mask, const tl_tensor *src);
+/* res becomes a 1-D tensor of the selected elements. */
+int tl_masked_select(tl_tensor *res, const tl_tensor *t, const tl_tensor *mask);
+
+/* ---- threads ----------------------------------------------------------- */
+
+void tl_set_num_threads(int32_t n);
+int32_t tl_get_num_threads(void);
+int32_t tl_get_num_cores(void);
+
+/* ---- math ops ----------------------------------------------------------
+ * The op list is declared once (engine/src/ops/ops.def) and read by the
+ * binding at load time through tl_op_count/tl_op_get. */
+
+typedef enum tl_op_kind {
+  TL_OPK_UNARY = 0,     /* res = f(a)                            */
+  TL_OPK_SCALAR = 1,    /* res = f(a, s0 [, s1])                 */
+  TL_OPK_BINARY = 2,    /* res = f(a, b [, s0])                  */
+  TL_OPK_TERNARY = 3,   /* res = f(a, b, c, s0)                  */
+  TL_OPK_REDUCE = 4     /* values, indices = f(a, dim [, s0])    */
+} tl_op_kind;
+
+typedef struct tl_op_info {
+  const char *name;
+  int32_t kind;          /* tl_op_kind */
+  int32_t float_only;    /* 1: Float and Double only */
+} tl_op_info;
+
+int32_t tl_op_count(void);
+const tl_op_info *tl_op_get(int32_t op);
+
+/* Element-wise ops over same-shaped operands (element counts must match).
+ * res may alias a (in-place); unused operands are NULL. */
+int tl_pointwise(int32_t op, tl_tensor *res, const tl_tensor *a, const tl_tensor *b,
+                 const tl_tensor *c, double s0, double s1);
+/* Reduce along dim (0-based); indices may be NULL (for max/min they hold
+ * 0-based positions). dim < 0 reduces everything into *out. */
+int tl_reduce(int32_t op, tl_tensor *values, tl_tensor *indices, const tl_tensor *a,
+              int32_t dim, double s0);
+int tl_reduce_all(int32_t op, const tl_tensor *a, double s0, double *out);
+
+/* BLAS: res = beta*m + alpha*(a @ b). res may alias m. */
+int tl_addmm(tl_tensor *res, double beta, const tl_tensor *m, double alpha,
+             const tl_tensor *a, const tl_tensor *b);
+int tl_addmv(tl_tensor *res, double beta, const tl_tensor *v, double alpha,
+             const tl_tensor *m, const tl_tensor *x);
+int tl_addr(tl_tensor *res, double beta, const tl_tensor *m, double alpha,
+            const tl_tensor *x, const tl_tensor *y);
+int tl_dot(const tl_tensor *a, const tl_tensor *b, double *out);
+
+/* ---- random numbers (Torch7's MT19937, bit for bit) --------------------- */
+
+/* Same layout as TH's THGenerator on LP64 (5048 bytes), so that
+ * getRNGState/setRNGState exchange Torch7's bytes. */
+typedef struct tl_generator {
+  uint64_t initial_seed;
+  int32_t left;
+  int32_t seeded;
+  uint64_t next;
+  uint64_t state[624];
+  double normal_x;
+  double normal_y;
+  double normal_rho;
+  int32_t normal_is_valid;
+} tl_generator;
+
+tl_generator *tl_generator_new(void);
+void tl_generator_free(tl_generator *g);
+int tl_generator_copy(tl_generator *dst, const tl_generator *src);
+void tl_generator_manual_seed(tl_generator *g, uint64_t seed);
+uint64_t tl_generator_seed(tl_generator *g);          /* from /dev/urandom */
+/* Checks the fields like TH (seeded, 0 < left <= 624, next <= 624). */
+int tl_generator_set_state(tl_generator *g, const tl_generator *src);
+
+uint32_t tl_random32(tl_generator *g);
+double tl_random_uniform(tl_generator *g, double a, double b);
+double tl_random_normal(tl_generator *g, double mean, double std);
+double tl_random_exponential(tl_generator *g, double lambda);
+double tl_random_cauchy(tl_generator *g, double median, double sigma);
+double tl_random_lognormal(tl_generator *g, double mean, double std);
+int64_t tl_random_geometric(tl_generator *g, double p);
+int32_t tl_random_bernoulli(tl_generator *g, double p);
+
+/* Tensor fills in logical row-major order (as Torch7, even for views). */
+typedef enum tl_dist {
+  TL_DIST_UNIFORM = 0,      /* p0=a, p1=b      */
+  TL_DIST_NORMAL = 1,       /* p0=mean, p1=std */
+  TL_DIST_EXPONENTIAL = 2,  /* p0=lambda       */
+  TL_DIST_CAUCHY = 3,       /* p0=median, p1=sigma */
+  TL_DIST_LOGNORMAL = 4,    /* p0=mean, p1=std */
+  TL_DIST_GEOMETRIC = 5,    /* p0=p            */
+  TL_DIST_BERNOULLI = 6,    /* p0=p            */
+  TL_DIST_RANDOM = 7,       /* r reduced per dtype (API.md 5.3) */
+  TL_DIST_RANDOM_RANGE = 8  /* p0=a, p1=b: r mod (b+1-a) + a */
+} tl_dist;
+
+int tl_tensor_random_fill(tl_generator *g, tl_tensor *t, int32_t dist, double p0, double p1);
+/* Bernoulli with per-element probabilities p (same element count). */
+int tl_tensor_bernoulli_tensor(tl_generator *g, tl_tensor *t, const tl_tensor *p);
+/* t becomes a 1-D tensor of size n holding a 1-based random permutation. */
+int tl_tensor_randperm(tl_generator *g, tl_tensor *t, int64_t n);
+
+#endif

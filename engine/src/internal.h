@@ -1,0 +1,77 @@
+/*
+ * internal.h: helpers shared by the engine's C files, not part of the
+ * public API.
+ *
+ * Every failing function records a message with tl_error_set and returns
+ * -1 (or NULL); the Lua binding turns the message into a Lua error. The
+ * argument checks below give all functions one message style:
+ *   "add: sizes do not match: [3 x 4] and [3 x 5]".
+ */
+#ifndef TL_INTERNAL_H
+#define TL_INTERNAL_H
+#include "torchlight.h"
+#include <stdbool.h>
+
+#if defined(__GNUC__)
+#define TL_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define TL_LIKELY(x) __builtin_expect(!!(x), 1)
+#define TL_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define TL_PRINTF(a, b)
+#define TL_LIKELY(x) (x)
+#define TL_UNLIKELY(x) (x)
+#endif
+
+/* Record an error message (printf-style) and return -1. */
+int tl_error_set(const char *fmt, ...) TL_PRINTF(1, 2);
+
+/* Write "[3 x 4]" (or "[]" for 0-dim) into buf; returns buf. */
+char *tl_shape_str(const tl_tensor *t, char *buf, size_t len);
+enum { TL_SHAPE_STRLEN = 16 * 24 };
+
+/* Argument checks: each returns 0 or records "<fn>: ..." and returns -1. */
+int tl_check_not_null(const char *fn, const void *p, const char *what);
+int tl_check_same_numel(const char *fn, const tl_tensor *a, const tl_tensor *b);
+int tl_check_same_dtype(const char *fn, const tl_tensor *a, const tl_tensor *b);
+int tl_check_has_math(const char *fn, const tl_tensor *t);
+int tl_check_dim(const char *fn, const tl_tensor *t, int32_t dim);
+int tl_check_ndim(const char *fn, const tl_tensor *t, int32_t ndim, const char *what);
+int tl_check_same_device(const char *fn, const tl_tensor *a, const tl_tensor *b);
+
+/* Allocation that records an error on failure. */
+void *tl_alloc(size_t nbytes);
+void *tl_calloc(size_t n, size_t size);
+void tl_release(void *p);
+
+/* Interrupt polling for long loops. */
+extern volatile int32_t tl_interrupt_flag;
+static inline bool tl_interrupted(void) { return TL_UNLIKELY(tl_interrupt_flag != 0); }
+int tl_error_interrupted(const char *fn);
+
+/* Thread count used by the engine's parallel loops. */
+int32_t tl_threads(void);
+/* Elements above which element-wise loops go parallel. */
+enum { TL_PARALLEL_GRAIN = 32768 };
+
+/* Element access converting through double: used by slow generic paths
+ * (copy fallback, get/put, printing helpers). */
+double tl_load_double(int32_t dtype, const void *p);
+void tl_store_double(int32_t dtype, void *p, double v);
+int64_t tl_load_long(int32_t dtype, const void *p);
+
+/* The dtype driver: X(enum, C type, short name) for every dtype with
+ * math (all but Half). Op families expand their per-dtype loops with it,
+ * so each op is written once; dispatch is a switch over these cases. */
+#define TL_FOREACH_MATH_DTYPE(X) \
+  X(TL_BYTE, uint8_t, byte)      \
+  X(TL_CHAR, int8_t, char)       \
+  X(TL_SHORT, int16_t, short)    \
+  X(TL_INT, int32_t, int)        \
+  X(TL_LONG, int64_t, long)      \
+  X(TL_FLOAT, float, float)      \
+  X(TL_DOUBLE, double, double)
+
+/* Byte size of element type. */
+static inline int64_t tl_elsize(int32_t dtype) { return tl_dtype_get(dtype)->size; }
+
+#endif

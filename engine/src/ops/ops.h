@@ -1,0 +1,23 @@
+/*
+ * ops.h: the op enum and info table expanded from ops.def.
+ */
+#ifndef TL_OPS_H
+#define TL_OPS_H
+#include "../internal.h"
+
+enum tl_op_id {
+#define TL_UNARY(name, fo, expr) TL_OP_##name,
+#define TL_SCALAR(name, fo, expr) TL_OP_##name,
+#define TL_BINARY(name, fo, expr) TL_OP_##name,
+#define TL_TERNARY(name, fo, expr) TL_OP_##name,
+#define TL_REDUCE(name, fo) TL_OP_##name,
+#include "ops.def"
+#undef TL_UNARY
+#undef TL_SCALAR
+#undef TL_BINARY
+#undef TL_TERNARY
+#undef TL_REDUCE
+  TL_OP_COUNT
+};
+
+#endif

@@ -55,9 +55,11 @@ int tl_iter_init(tl_iter *it, int32_t nargs, tl_tensor *const *ts)
         tl_iter_set_base(it, i, ts[i]);
         continue;
       }
-      int64_t n = it->numel;
-      it->temp[i] = tl_tensor_new_sized(ts[i]->dtype, TL_CPU, 1, &n);
-      if (!it->temp[i] || (i > 0 && tl_tensor_copy(it->temp[i], ts[i])))
+      /* same shape as the operand, so filling it (or writing it back)
+       * is a same-shape copy and cannot come back here */
+      it->temp[i] = tl_tensor_new_sized(ts[i]->dtype, TL_CPU, ts[i]->ndim, ts[i]->size);
+      /* the output is copied in too: some loops only write part of it */
+      if (!it->temp[i] || tl_tensor_copy(it->temp[i], ts[i]))
         return tl_iter_finish(it, -1);
       if (i == 0) it->writeback = ts[0];
       it->stride[i][0] = 1;
@@ -92,6 +94,13 @@ int tl_iter_init(tl_iter *it, int32_t nargs, tl_tensor *const *ts)
   it->ndim = nd;
   for (int32_t i = 0; i < nargs; i++) tl_iter_set_base(it, i, use[i]);
   return 0;
+}
+
+int tl_iter_init_inputs(tl_iter *it, int32_t nargs, tl_tensor *const *ts)
+{
+  int rc = tl_iter_init(it, nargs, ts);
+  it->writeback = NULL;
+  return rc;
 }
 
 /* Walk the linear range [begin, end) run by run. */

@@ -35,6 +35,8 @@ typedef struct tl_iter {
 
 /* ts[0] is the output (written), the others inputs; all counts equal. */
 int tl_iter_init(tl_iter *it, int32_t nargs, tl_tensor *const *ts);
+/* Same, when every operand is only read (no write-back of temporaries). */
+int tl_iter_init_inputs(tl_iter *it, int32_t nargs, tl_tensor *const *ts);
 /* Runs fn over all elements; returns -1 when interrupted. */
 int tl_iter_run(tl_iter *it, tl_loop_fn fn, void *ctx, const char *fn_name);
 /* Copies a temporary output back and frees temporaries; returns status. */

@@ -94,7 +94,7 @@ int tl_masked_select(tl_tensor *res, const tl_tensor *t, const tl_tensor *mask)
   if (!tmp) return -1;
   tl_iter it;
   tl_tensor *ops[2] = {(tl_tensor *)t, (tl_tensor *)mask};
-  int rc = tl_iter_init(&it, 2, ops);
+  int rc = tl_iter_init_inputs(&it, 2, ops);
   if (rc == 0) {
     it.serial = 1;
     tl_mask_ctx c = {.dtype = t->dtype, .src = tmp};

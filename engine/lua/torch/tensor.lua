@@ -559,38 +559,51 @@ function M.unfold(self, dim, size, step)
   return r
 end
 
-function M.view(self, ...)
+-- view/viewAs/expand/expandAs come in two forms, as in Torch7:
+--   x:view(sizes...)          a new view of x
+--   res:view(src, sizes...)   res becomes a view of src (nn.Reshape uses it)
+local function result_form(fn, self, a, ...)
+  if is_tensor(a) and select('#', ...) > 0 then
+    check(C.tl_tensor_set(self._c, a._c), 3)
+    return self, ...
+  end
+  return alias(self), a, ...
+end
+
+local function shape_of(fn, ...)
   local a = ...
-  if is_tensor(a) then return M.viewAs(self, a) end
-  local n, buf = size_args('view', ...)
-  local r = alias(self)
+  if is_tensor(a) then return a._c.ndim, a._c.size end
+  return size_args(fn, ...)
+end
+
+function M.view(self, ...)
+  local r = result_form('view', self, ...)
+  local n, buf = shape_of('view', select(r == self and 2 or 1, ...))
   check(C.tl_tensor_view(r._c, n, buf), 2)
   return r
 end
 
-function M.viewAs(self, other)
-  check_tensor('viewAs', other, 1)
-  local r = alias(self)
-  check(C.tl_tensor_view(r._c, other._c.ndim, other._c.size), 2)
+function M.viewAs(self, a, b)
+  local template = b or a
+  check_tensor('viewAs', template, b and 2 or 1)
+  local r = b and select(1, result_form('viewAs', self, a, b)) or alias(self)
+  check(C.tl_tensor_view(r._c, template._c.ndim, template._c.size), 2)
   return r
 end
 
 function M.expand(self, ...)
-  local a = ...
-  local n, buf
-  if is_tensor(a) then
-    n, buf = a._c.ndim, a._c.size
-  else
-    n, buf = size_args('expand', ...)
-  end
-  local r = alias(self)
+  local r = result_form('expand', self, ...)
+  local n, buf = shape_of('expand', select(r == self and 2 or 1, ...))
   check(C.tl_tensor_expand(r._c, n, buf), 2)
   return r
 end
 
-function M.expandAs(self, other)
-  check_tensor('expandAs', other, 1)
-  return M.expand(self, other)
+function M.expandAs(self, a, b)
+  local template = b or a
+  check_tensor('expandAs', template, b and 2 or 1)
+  local r = b and select(1, result_form('expandAs', self, a, b)) or alias(self)
+  check(C.tl_tensor_expand(r._c, template._c.ndim, template._c.size), 2)
+  return r
 end
 
 function M.squeeze(self, dim)
@@ -670,7 +683,8 @@ for d = 0, NDTYPE - 1 do
   local n = dtype_names[d]
   M[n:lower()] = function(self) return M.type(self, 'torch.' .. n .. 'Tensor') end
 end
-function M.real(self) return self end
+-- Torch7: real() converts to the default tensor type.
+function M.real(self) return M.type(self, torch.getdefaulttensortype()) end
 
 -- Element loops in Lua for apply/map/map2 (Torch7 semantics: the function's
 -- non-nil return value is written back).
@@ -763,7 +777,8 @@ function M.totable(self)
   local t = self._c
   if t.ndim == 0 then return {} end
   local get = getter(t.dtype)
-  local p = ffi.cast(ptr_ct[t.dtype], t.storage.data)
+  -- a tensor with a zero-sized dimension may have no storage at all
+  local p = t.storage ~= nil and ffi.cast(ptr_ct[t.dtype], t.storage.data) or nil
   local function build(d, off)
     local res = {}
     local st = tonumber(t.stride[d])

@@ -1,0 +1,171 @@
+/*
+ * main.c: th's command line, in the manner of lua.c.
+ *
+ *   th [options] [script [args...]]
+ *
+ * Order of work: create the state, set package paths, load torch and
+ * paths, build the global `arg`, run -e/-l in the order given, run the
+ * script, then the interactive loop if -i was given. With no script and
+ * no -e/-v: the loop when stdin is a terminal, otherwise stdin as a script.
+ *
+ * `arg` is built as lua.c does: arg[0] is the script, arg[1..] its
+ * arguments, and the interpreter and options sit at arg[-1], arg[-2], ...
+ * The script also receives its arguments as `...`.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <luajit.h>
+
+#include "th.h"
+#include "th_config.h"
+
+typedef struct main_opts {
+  int argc;
+  char **argv;
+  int script;        /* index of the script in argv, 0 when none */
+  int interactive;   /* -i */
+  int has_e;         /* -e given */
+  int version;       /* -v */
+  int status;        /* result of main_run */
+} main_opts;
+
+static void main_usage(FILE *f) {
+  fputs("usage: th [options] [script [args]]\n"
+        "  -e stmt   execute string 'stmt'\n"
+        "  -l name   require library 'name' (and set the global 'name')\n"
+        "  -i        enter interactive mode after running the script\n"
+        "  -v        show version information\n"
+        "  -h        show this help\n"
+        "  --        stop handling options\n"
+        "  -         run stdin as a script and stop handling options\n"
+        "torch and paths are loaded before anything runs.\n", f);
+}
+
+static void main_version(void) {
+  printf("Torchlight th %s (%s)\n", TH_VERSION, LUAJIT_VERSION);
+  fflush(stdout);
+}
+
+/* Scans the options. Returns 0 to go on, 1 after -h, -1 on a usage error. */
+static int main_collect(main_opts *o) {
+  for (int i = 1; i < o->argc; i++) {
+    const char *a = o->argv[i];
+    if (a[0] != '-' || a[1] == '\0') {          /* script, or "-" for stdin */
+      o->script = i;
+      return 0;
+    }
+    if (strcmp(a, "--") == 0) {
+      o->script = i + 1 < o->argc ? i + 1 : 0;
+      return 0;
+    }
+    if (strchr("ivh", a[1]) && a[2] == '\0') {
+      if (a[1] == 'h') return 1;
+      if (a[1] == 'i') o->interactive = 1;
+      if (a[1] == 'v') o->version = 1;
+    } else if (a[1] == 'e' || a[1] == 'l') {
+      if (a[1] == 'e') o->has_e = 1;
+      if (a[2] == '\0' && ++i >= o->argc) {
+        fprintf(stderr, "th: '%s' needs an argument\n", a);
+        return -1;
+      }
+    } else {
+      fprintf(stderr, "th: unrecognized option '%s'\n", a);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* The global `arg` (see the file comment). */
+static void main_arg_table(lua_State *L, const main_opts *o) {
+  int base = o->script ? o->script : 0;
+  lua_createtable(L, o->argc - base - 1 > 0 ? o->argc - base - 1 : 0, base + 1);
+  for (int i = 0; i < o->argc; i++) {
+    lua_pushstring(L, o->argv[i]);
+    lua_rawseti(L, -2, i - base);
+  }
+  lua_setglobal(L, "arg");
+}
+
+/* -e and -l, in the order given. */
+static int main_options(lua_State *L, const main_opts *o) {
+  int end = o->script ? o->script : o->argc;
+  for (int i = 1; i < end; i++) {
+    const char *a = o->argv[i];
+    int status = 0;
+    if (a[0] != '-' || (a[1] != 'e' && a[1] != 'l')) continue;
+    const char *val = a[2] ? a + 2 : o->argv[++i];
+    if (a[1] == 'e') status = th_run_string(L, val, "=(command line)");
+    else status = th_run_library(L, val);
+    if (th_run_report(L, status)) return status;
+  }
+  return 0;
+}
+
+static int main_script(lua_State *L, const main_opts *o) {
+  const char *path = o->argv[o->script];
+  int nargs = o->argc - o->script - 1;
+  /* "-" is stdin, unless it came after "--". */
+  if (strcmp(path, "-") == 0 && strcmp(o->argv[o->script - 1], "--") != 0) path = NULL;
+  luaL_checkstack(L, nargs + 3, "too many arguments to script");
+  for (int i = o->script + 1; i < o->argc; i++) lua_pushstring(L, o->argv[i]);
+  return th_run_report(L, th_run_script(L, path, nargs));
+}
+
+/* Everything after option parsing, under lua_cpcall so that even an
+ * out-of-memory error in our own set-up becomes a report, not a panic. */
+static int main_run(lua_State *L) {
+  main_opts *o = (main_opts *)lua_touserdata(L, 1);
+  lua_settop(L, 0);
+  o->status = 1;
+  luaL_openlibs(L);
+  th_paths_setup(L);
+  if (o->version) main_version();
+  main_arg_table(L, o);
+  /* Start-up code runs once: compiling its loops costs more than it saves
+   * (about a third of the load time), so the JIT waits until it is done. */
+  luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_OFF);
+  if (th_run_report(L, th_run_library(L, "torch"))) return 0;
+  if (th_run_report(L, th_run_library(L, "paths"))) return 0;
+  luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_ON);
+  if (main_options(L, o)) return 0;
+  if (o->script && main_script(L, o)) return 0;
+  if (o->interactive) {
+    main_version();
+    th_loop_run(L);
+  } else if (!o->script && !o->has_e && !o->version) {
+    if (isatty(STDIN_FILENO)) {
+      main_version();
+      th_loop_run(L);
+    } else if (th_run_report(L, th_run_script(L, NULL, 0))) {
+      return 0;
+    }
+  }
+  o->status = 0;
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  main_opts o = {argc, argv, 0, 0, 0, 0, 1};
+  lua_State *L;
+  int rc = main_collect(&o);
+  if (rc != 0) {
+    main_usage(rc > 0 ? stdout : stderr);
+    return rc > 0 ? 0 : 1;
+  }
+  L = luaL_newstate();
+  if (L == NULL) {
+    fprintf(stderr, "th: cannot create the Lua state (out of memory)\n");
+    return 1;
+  }
+  if (th_run_report(L, lua_cpcall(L, main_run, &o))) o.status = 1;
+  /* Closing runs every __gc, so engine objects are freed (LeakSanitizer
+   * sees a clean exit). */
+  lua_close(L);
+  return o.status;
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# test.sh: the one test command. Installs and builds (scripts/setup.sh),
+# runs the whole suite with build/th, then builds build-asan/ with
+# TL_SANITIZE=ON (AddressSanitizer + UndefinedBehaviorSanitizer) and runs
+# the suite again there.
+#
+#   scripts/test.sh [pattern ...]      patterns go to tests/run.lua
+#   TL_NO_SANITIZE=1 scripts/test.sh   skip the sanitizer run
+#
+# The last line is the sum of both runs: "N passed, N failed, N skipped"
+# (each test counts once per run). A run that dies before printing its
+# closing line counts as one failure. Exits 1 when anything failed.
+#
+# Sanitizers and LuaJIT: LuaJIT (a static library from the cache) is not
+# instrumented; the engine and th are. th closes the Lua state on exit, so
+# every __gc has freed its engine objects and LeakSanitizer stays on: a
+# leak it reports is an engine leak.
+set -uo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+
+total_passed=0 total_failed=0 total_skipped=0
+
+# run_suite LABEL TH [pattern...]: runs the suite and adds its counts.
+run_suite() {
+  local label=$1 th=$2 log last
+  shift 2
+  log=$(mktemp /tmp/torchlight-test-log.XXXXXX)
+  echo "== $label: $th tests/run.lua $*"
+  "$th" tests/run.lua "$@" 2>&1 | tee "$log"
+  last=$(tail -n 1 "$log")
+  rm -f "$log"
+  if [[ "$last" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
+    total_passed=$((total_passed + BASH_REMATCH[1]))
+    total_failed=$((total_failed + BASH_REMATCH[2]))
+    total_skipped=$((total_skipped + BASH_REMATCH[3]))
+  else
+    echo "== $label: the suite died before its closing line"
+    total_failed=$((total_failed + 1))
+  fi
+}
+
+if ! "$repo/scripts/setup.sh"; then
+  echo "setup failed"
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+run_suite release build/th "$@"
+
+if [[ -z "${TL_NO_SANITIZE:-}" ]]; then
+  if BUILD_DIR="$repo/build-asan" CMAKE_ARGS="-DTL_SANITIZE=ON" "$repo/scripts/setup.sh"; then
+    ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
+    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}" \
+      run_suite sanitize build-asan/th "$@"
+  else
+    echo "== sanitize: build failed"
+    total_failed=$((total_failed + 1))
+  fi
+fi
+
+echo "$total_passed passed, $total_failed failed, $total_skipped skipped"
+[[ $total_failed -eq 0 ]]

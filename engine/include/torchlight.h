@@ -202,7 +202,8 @@ int tl_reduce(int32_t op, tl_tensor *values, tl_tensor *indices, const tl_tensor
               int32_t dim, double s0);
 int tl_reduce_all(int32_t op, const tl_tensor *a, double s0, double *out);
 
-/* BLAS: res = beta*m + alpha*(a @ b). res may alias m. */
+/* BLAS: res = beta*m + alpha*(a @ b). res may alias m; m may be NULL
+ * (then beta is ignored: plain mm/mv/ger). */
 int tl_addmm(tl_tensor *res, double beta, const tl_tensor *m, double alpha,
              const tl_tensor *a, const tl_tensor *b);
 int tl_addmv(tl_tensor *res, double beta, const tl_tensor *v, double alpha,
@@ -262,5 +263,80 @@ int tl_tensor_random_fill(tl_generator *g, tl_tensor *t, int32_t dist, double p0
 int tl_tensor_bernoulli_tensor(tl_generator *g, tl_tensor *t, const tl_tensor *p);
 /* t becomes a 1-D tensor of size n holding a 1-based random permutation. */
 int tl_tensor_randperm(tl_generator *g, tl_tensor *t, int64_t n);
+
+/* ---- files (torch.File family) ---- */
+
+/* A disk, memory or pipe file with Torch7's binary and ascii encodings
+ * (API.md 3.1). Positions are 0-based bytes here; the Lua layer adds 1.
+ * Reads return the number of elements read: fewer than asked means end of
+ * file or an error, recorded in the message buffer and in TL_FILE_ERROR.
+ * A closed file refuses every operation but tl_file_free. */
+typedef struct tl_file tl_file;
+
+typedef enum tl_file_prop {
+  TL_FILE_READABLE = 0, TL_FILE_WRITABLE = 1, TL_FILE_BINARY = 2,
+  TL_FILE_AUTOSPACING = 3, TL_FILE_QUIET = 4, TL_FILE_ERROR = 5,
+  TL_FILE_ENDIAN = 6,     /* TL_ENDIAN_*; memory files stay native */
+  TL_FILE_LONGSIZE = 7,   /* 0 (native), 4 or 8 bytes per long in binary */
+  TL_FILE_BUFFERED = 8, TL_FILE_OPEN = 9, TL_FILE_KIND = 10
+} tl_file_prop;
+
+enum { TL_FILE_DISK = 0, TL_FILE_MEMORY = 1, TL_FILE_PIPE = 2 };
+enum { TL_ENDIAN_NATIVE = 0, TL_ENDIAN_LITTLE = 1, TL_ENDIAN_BIG = 2 };
+
+/* mode is "r", "w" or "rw". atomic (mode "w" only): write a temporary in
+ * the same directory, and on tl_file_close flush, fsync, rename it over
+ * path and fsync the directory; temporaries left by killed writers are
+ * removed first. Files start in ascii mode with autospacing on. */
+tl_file *tl_file_open_disk(const char *path, const char *mode, int32_t atomic);
+/* chars: a CharStorage ending with a NUL byte, shared (retained), or NULL
+ * for a new empty file. */
+tl_file *tl_file_open_memory(tl_storage *chars, const char *mode);
+tl_file *tl_file_open_pipe(const char *command, const char *mode);
+/* Flushes and closes (committing an atomic file). The file is closed even
+ * when this fails; an atomic file then leaves the target untouched. */
+int tl_file_close(tl_file *f);
+/* Closes without committing: an atomic file's temporary is removed. */
+void tl_file_discard(tl_file *f);
+void tl_file_free(tl_file *f);   /* discards if still open */
+
+int32_t tl_file_get(const tl_file *f, int32_t prop);
+int tl_file_set(tl_file *f, int32_t prop, int32_t value);
+
+/* n elements of dtype (TL_BYTE..TL_HALF) from/to memory. Longs are
+ * int64_t in memory whatever their width in the file. */
+int64_t tl_file_read(tl_file *f, int32_t dtype, void *dst, int64_t n);
+int64_t tl_file_write(tl_file *f, int32_t dtype, const void *src, int64_t n);
+/* Raw bytes, no separators. line=1 reads up to a newline (consumed, not
+ * returned), line=0 to the end. *out is allocated; free it with
+ * tl_file_string_free. Returns the length, or -1. */
+int64_t tl_file_read_string(tl_file *f, int32_t line, char **out);
+void tl_file_string_free(char *s);
+int64_t tl_file_write_string(tl_file *f, const char *s, int64_t n);
+
+int64_t tl_file_position(tl_file *f);
+int tl_file_seek(tl_file *f, int64_t position);
+int tl_file_seek_end(tl_file *f);
+int tl_file_sync(tl_file *f);
+/* Bytes between the position and the end, or -1 when unknown (pipes). */
+int64_t tl_file_remaining(tl_file *f);
+
+/* Memory files: the CharStorage (resized to the contents plus a NUL), or
+ * the contents without copying (valid until the next write). */
+tl_storage *tl_file_storage(tl_file *f);
+const char *tl_file_memory_data(const tl_file *f, int64_t *size);
+
+/* .t7 payloads (API.md 3.2). A storage is a long count then the elements;
+ * the count is checked against the bytes left before s is resized. A
+ * tensor header is an int ndim, ndim sizes, ndim strides and the 1-based
+ * offset as longs; tl_file_read_tensor fills hdr's ndim, size, stride and
+ * offset (0-based) after checking them (at most TL_MAXDIM dimensions, no
+ * negative values, no overflow). tl_file_check_view then checks that the
+ * header fits storage s (NULL: only an empty tensor fits). */
+int tl_file_read_storage(tl_file *f, tl_storage *s);
+int tl_file_write_storage(tl_file *f, const tl_storage *s);
+int tl_file_read_tensor(tl_file *f, tl_tensor *hdr);
+int tl_file_write_tensor(tl_file *f, const tl_tensor *t);
+int tl_file_check_view(const tl_tensor *hdr, const tl_storage *s);
 
 #endif

@@ -239,12 +239,13 @@ int tl_tensor_resize(tl_tensor *t, int32_t ndim, const int64_t *size)
   if (tl_check_shape("resize", ndim, size)) return -1;
   int64_t n = tl_shape_numel(ndim, size);
   if (n < 0) return tl_error_set("resize: the number of elements overflows");
-  /* Already that shape and contiguous: nothing to do (the common case in
-   * result tensors reused across calls). */
-  if (t->ndim == ndim && t->storage) {
+  /* Already that shape: nothing to do, strides kept (as TH), so a result
+   * that is a view is written through. The common case for result
+   * tensors reused across calls. */
+  if (t->ndim == ndim && (t->storage || n == 0)) {
     int same = 1;
     for (int32_t d = 0; d < ndim && same; d++) same = t->size[d] == size[d];
-    if (same && tl_tensor_is_contiguous(t)) return 0;
+    if (same) return 0;
   }
   if (n > 0) {
     if (!t->storage) {

@@ -1,5 +1,6 @@
 /*
- * ops.h: the op enum and info table expanded from ops.def.
+ * ops.h: the op enum expanded from ops.def. Every file that includes
+ * ops.def defines all five kind macros (TL_UNARY ... TL_REDUCE).
  */
 #ifndef TL_OPS_H
 #define TL_OPS_H

@@ -80,7 +80,20 @@ R.rows = {
   pow = { s = { 2.5 }, ref = function(x, s) return x ^ s end, domain = { 'pos' } },
   tpow = { s = { 2.5 }, base = true, ref = function(x, s) return s ^ x end, domain = { 'small' } },
 
+  -- bitwise (integer types only); shift counts stay small and positive
+  bitand = { s = { 6 }, ref = function(x, s) return bit.band(x, s) end },
+  bitor = { s = { 6 }, ref = function(x, s) return bit.bor(x, s) end },
+  bitxor = { s = { 6 }, ref = function(x, s) return bit.bxor(x, s) end },
+  lshift = { s = { 3 }, ref = function(x, s) return x * 2 ^ s end },
+  rshift = { s = { 2 }, ref = function(x, s) return floor(x / 2 ^ s) end },
+
   -- binary
+  lerp = { s = { 0.3 }, ref = function(x, y, w) return x + w * (y - x) end },
+  cbitand = { ref = function(x, y) return bit.band(x, y) end },
+  cbitor = { ref = function(x, y) return bit.bor(x, y) end },
+  cbitxor = { ref = function(x, y) return bit.bxor(x, y) end },
+  clshift = { ref = function(x, y) return x * 2 ^ y end, domain = { 'any', 'expo' } },
+  crshift = { ref = function(x, y) return floor(x / 2 ^ y) end, domain = { 'any', 'expo' } },
   add = { value = 2.5, ref = function(x, y, v) return x + v * y end },
   csub = { value = 2.5, ref = function(x, y, v) return x - v * y end },
   cmul = { ref = function(x, y) return x * y end },
@@ -104,6 +117,23 @@ R.rows = {
   mean = { init = 0, fold = function(a, v) return a + v end, finish = function(a, n) return a / n end },
   max = { indexed = true, better = function(v, best) return not (v <= best) end },
   min = { indexed = true, better = function(v, best) return not (v >= best) end },
+  -- var/std divide by n - 1 by default; norm takes p first (its own test
+  -- in tests/test_math_more.lua)
+  var = { fold = function(a, v) a = a or { n = 0, s = 0, ss = 0 }
+                   return { n = a.n + 1, s = a.s + v, ss = a.ss + v * v } end,
+          finish = function(a) return (a.ss - a.s * a.s / a.n) / (a.n - 1) end },
+  std = { fold = function(a, v) a = a or { n = 0, s = 0, ss = 0 }
+                   return { n = a.n + 1, s = a.s + v, ss = a.ss + v * v } end,
+          finish = function(a) return math.sqrt((a.ss - a.s * a.s / a.n) / (a.n - 1)) end },
+  norm = { custom = true },
+
+  -- comparisons: a boolean of the two values
+  lt = { ref = function(x, y) return x < y end },
+  gt = { ref = function(x, y) return x > y end },
+  le = { ref = function(x, y) return x <= y end },
+  ge = { ref = function(x, y) return x >= y end },
+  eq = { ref = function(x, y) return x == y end },
+  ne = { ref = function(x, y) return x ~= y end },
 }
 
 return R

@@ -19,7 +19,7 @@ local FLOAT = { Float = true, Double = true }
 local TOL = { Float = 1e-5, Double = 1e-12 }
 local BITS = { Byte = 8, Char = 8, Short = 16, Int = 32 }
 local UNSIGNED = { Byte = true }
-local UNARY, SCALAR, BINARY, TERNARY, REDUCE = 0, 1, 2, 3, 4
+local UNARY, SCALAR, BINARY, TERNARY, REDUCE, COMPARE = 0, 1, 2, 3, 4, 5
 local trunc = ref.trunc
 
 ---------------------------------------------------------------------------
@@ -132,8 +132,14 @@ local function op_rows()
   return list
 end
 
+local INT_TYPES = { 'Byte', 'Char', 'Short', 'Int', 'Long' }
 local function dtypes_of(op)
-  return op.float_only and { 'Float', 'Double' } or TYPES
+  if op.dtypes then
+    local r = {}
+    for i, d in ipairs(op.dtypes) do r[i] = TYPES[d + 1] end
+    return r
+  end
+  return op.float_only and { 'Float', 'Double' } or (op.int_only and INT_TYPES) or TYPES
 end
 
 local LAYOUTS = {
@@ -337,14 +343,85 @@ function T.registry()
   end
 end
 
--- One test per op, so a failure names it.
-for _, e in ipairs(op_rows()) do
-  if e.row then
-    T['op_' .. e.op.name] = function()
-      for _, tn in ipairs(dtypes_of(e.op)) do
-        if e.op.kind == REDUCE then check_reduce(e.op, e.row, tn) else check_pointwise(e.op, e.row, tn) end
+-- Comparisons: ByteTensor results (or the operands' type in the
+-- result-tensor form), against a tensor and against a scalar; a third of
+-- the second operand's elements equal the first's so ties are exercised.
+local function check_compare(op, row, tn)
+  local name = op.lua
+  for _, layout in ipairs(LAYOUTS) do
+    if layout.large and not LARGE_TYPES[tn] then goto next_layout end
+    local r, c = layout.r, layout.c
+    local xv, yv = gen(tn, 'any', r, c), gen(tn, 'any', r, c)
+    for i = 1, #xv do
+      xv[i] = wrap(tn, xv[i])
+      if i % 3 == 0 then yv[i] = xv[i] else yv[i] = wrap(tn, yv[i]) end
+    end
+    local s = wrap(tn, xv[2])
+    local wt, ws = {}, {}
+    for i = 1, #xv do
+      wt[i] = row.ref(xv[i], yv[i]) and 1 or 0
+      ws[i] = row.ref(xv[i], s) and 1 or 0
+    end
+    local x, y = make(tn, layout.name, xv, r, c), make(tn, layout.name, yv, r, c)
+    local forms = {
+      ['torch.f(x, y)'] = function(b) return torch[name](x, b), 'Byte' end,
+      ['x:f(y)'] = function(b) return x[name](x, b), 'Byte' end,
+      ['torch.f(byteres, x, y)'] = function(b)
+        local res = torch.ByteTensor(); torch[name](res, x, b); return res, 'Byte'
+      end,
+      ['torch.f(res, x, y)'] = function(b)
+        local res = make(tn, layout.name, gen(tn, 'any', r, c), r, c)
+        assert(torch[name](res, x, b) == res, 'the result tensor is returned')
+        return res, tn
+      end,
+      ['byteres:f(x, y)'] = function(b)
+        local res = torch.ByteTensor(r, c); res[name](res, x, b); return res, 'Byte'
+      end,
+    }
+    for fname, form in pairs(forms) do
+      for _, operand in ipairs({ 'tensor', 'scalar' }) do
+        local what = string.format('%s on torch.%sTensor, %s %dx%d, %s with a %s', name, tn, layout.name,
+                                   r, c, fname, operand)
+        local ok, got, gtn = pcall(form, operand == 'tensor' and y or s)
+        if not ok then error(what .. ': ' .. tostring(got), 0) end
+        compare(what, gtn, got, operand == 'tensor' and wt or ws, { r, c })
       end
     end
+    ::next_layout::
+  end
+end
+
+-- One test per op, so a failure names it.
+for _, e in ipairs(op_rows()) do
+  if e.row and not e.row.custom then
+    T['op_' .. e.op.name] = function()
+      for _, tn in ipairs(dtypes_of(e.op)) do
+        if e.op.kind == REDUCE then check_reduce(e.op, e.row, tn)
+        elseif e.op.kind == COMPARE then check_compare(e.op, e.row, tn)
+        else check_pointwise(e.op, e.row, tn) end
+      end
+    end
+  end
+end
+
+function T.integer_only_ops_refuse_floating_types()
+  for _, e in ipairs(op_rows()) do
+    if e.op.int_only then
+      for _, tn in ipairs({ 'Float', 'Double' }) do
+        local x = torch[tn .. 'Tensor'](3):fill(2)
+        local pat = e.op.lua .. ': not available for torch.' .. tn .. 'Tensor (only integer types)'
+        assert_error(function() x[e.op.lua](x, 2) end, pat)
+        assert_error(function() torch[e.op.lua](x, 2) end, pat)
+      end
+    end
+  end
+end
+
+function T.abs_only_on_int_long_float_double()
+  for _, tn in ipairs({ 'Byte', 'Char', 'Short' }) do
+    local x = torch[tn .. 'Tensor'](3):fill(2)
+    assert_error(function() x:abs() end, 'abs: not available for torch.' .. tn .. 'Tensor (only Int, Long, Float and Double)')
+    assert_error(function() torch.abs(x) end, 'abs: not available for torch.' .. tn .. 'Tensor')
   end
 end
 

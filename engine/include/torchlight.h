@@ -212,6 +212,65 @@ int tl_addr(tl_tensor *res, double beta, const tl_tensor *m, double alpha,
             const tl_tensor *x, const tl_tensor *y);
 int tl_dot(const tl_tensor *a, const tl_tensor *b, double *out);
 
+/* ---- math (issue 3) ---- */
+
+/* The comparison kind of the op list (ops.def TL_COMPARE), after
+ * tl_op_kind's values. tl_op_info.float_only is 2 for the ops that exist
+ * on the integer types only (the bitwise ops and shifts). */
+enum { TL_OPK_COMPARE = 5 };
+
+/* res = (a OP b) as 1/0: b a tensor of a's type, or (b NULL) the scalar s.
+ * res is a ByteTensor or a tensor of a's type. */
+int tl_compare(int32_t op, tl_tensor *res, const tl_tensor *a, const tl_tensor *b, double s);
+/* Cumulative sum (op = the sum op) or product (the prod op) along dim. */
+int tl_cumulate(int32_t op, tl_tensor *res, const tl_tensor *a, int32_t dim);
+
+/* Sorting and selection along dim (0-based). Indices are LongTensors of
+ * 0-based positions (the Lua layer adds 1); values/indices are resized. */
+int tl_sort(tl_tensor *values, tl_tensor *indices, const tl_tensor *a, int32_t dim,
+            int32_t descending);
+int tl_topk(tl_tensor *values, tl_tensor *indices, const tl_tensor *a, int64_t k, int32_t dim,
+            int32_t largest, int32_t sorted);
+/* k-th smallest (k 0-based); the dim is kept with size 1. */
+int tl_kthvalue(tl_tensor *values, tl_tensor *indices, const tl_tensor *a, int64_t k, int32_t dim);
+int tl_mode(tl_tensor *values, tl_tensor *indices, const tl_tensor *a, int32_t dim);
+
+/* Indexing with LongTensors of 0-based positions. */
+int tl_gather(tl_tensor *res, const tl_tensor *src, int32_t dim, const tl_tensor *index);
+int tl_scatter(tl_tensor *res, int32_t dim, const tl_tensor *index, const tl_tensor *src);
+int tl_scatter_fill(tl_tensor *res, int32_t dim, const tl_tensor *index, double value);
+int tl_index_select(tl_tensor *res, const tl_tensor *src, int32_t dim, const tl_tensor *index);
+int tl_index_copy(tl_tensor *res, int32_t dim, const tl_tensor *index, const tl_tensor *src);
+int tl_index_add(tl_tensor *res, int32_t dim, const tl_tensor *index, const tl_tensor *src);
+int tl_index_fill(tl_tensor *res, int32_t dim, const tl_tensor *index, double value);
+/* res: a LongTensor n x ndim of the 0-based positions of non-zeros. */
+int tl_nonzero(tl_tensor *res, const tl_tensor *a);
+
+/* 2-D and 3-D convolutions: full (1) or valid (0); flip 1 convolves,
+ * 0 correlates. conv2: x 2-D with k 2-D, x 3-D with k 3-D (one kernel
+ * per plane), or x 3-D with k 4-D (out x in planes, summed over in). */
+int tl_conv2(tl_tensor *res, const tl_tensor *x, const tl_tensor *k, int32_t full, int32_t flip);
+int tl_conv3(tl_tensor *res, const tl_tensor *x, const tl_tensor *k, int32_t full, int32_t flip);
+
+/* LAPACK (Float and Double; CPU). Results are resized; matrices are
+ * returned in column-major layout, as Torch7 does. */
+int tl_gesv(tl_tensor *x, tl_tensor *lu, const tl_tensor *b, const tl_tensor *a);
+int tl_gels(tl_tensor *x, tl_tensor *qr, const tl_tensor *b, const tl_tensor *a);
+int tl_trtrs(tl_tensor *x, tl_tensor *ac, const tl_tensor *b, const tl_tensor *a, char uplo,
+             char trans, char diag);
+int tl_symeig(tl_tensor *e, tl_tensor *v, const tl_tensor *a, char jobz, char uplo);
+int tl_eig(tl_tensor *e, tl_tensor *v, const tl_tensor *a, char jobvr);
+int tl_svd(tl_tensor *u, tl_tensor *s, tl_tensor *v, const tl_tensor *a, char jobu);
+int tl_inverse(tl_tensor *res, const tl_tensor *a);
+int tl_potrf(tl_tensor *res, const tl_tensor *a, char uplo);
+int tl_potrs(tl_tensor *res, const tl_tensor *b, const tl_tensor *a, char uplo);
+int tl_potri(tl_tensor *res, const tl_tensor *a, char uplo);
+int tl_pstrf(tl_tensor *res, tl_tensor *piv, const tl_tensor *a, char uplo, double tol);
+int tl_geqrf(tl_tensor *res, tl_tensor *tau, const tl_tensor *a);
+int tl_orgqr(tl_tensor *res, const tl_tensor *a, const tl_tensor *tau);
+int tl_ormqr(tl_tensor *res, const tl_tensor *a, const tl_tensor *tau, const tl_tensor *c,
+             char side, char trans);
+
 /* ---- random numbers (Torch7's MT19937, bit for bit) --------------------- */
 
 /* Same layout as TH's THGenerator on LP64 (5048 bytes), so that
@@ -338,5 +397,74 @@ int tl_file_write_storage(tl_file *f, const tl_storage *s);
 int tl_file_read_tensor(tl_file *f, tl_tensor *hdr);
 int tl_file_write_tensor(tl_file *f, const tl_tensor *t);
 int tl_file_check_view(const tl_tensor *hdr, const tl_storage *s);
+
+/* ---- nn kernels ---- */
+
+/* The kernels behind the nn package (engine/src/nn/). Tensors are
+ * contiguous Float or Double of one dtype; outputs are resized here. The
+ * Lua modules add the batch dimension for single samples, so images are
+ * always [N, C, H, W]. */
+
+/* SpatialConvolution(MM): weight [O, C*kH*kW] (or [O, C, kH, kW]), bias [O]
+ * or NULL. finput gets the unfolded input of the batch [N, C*kH*kW, oH*oW],
+ * used again by backward_params; fgradInput and partial are scratch. */
+int tl_nn_conv2d_forward(const tl_tensor *input, const tl_tensor *weight, const tl_tensor *bias,
+                         tl_tensor *output, tl_tensor *finput, int32_t kW, int32_t kH, int32_t dW,
+                         int32_t dH, int32_t padW, int32_t padH);
+int tl_nn_conv2d_backward_input(const tl_tensor *input, const tl_tensor *gradOutput,
+                                const tl_tensor *weight, tl_tensor *gradInput, tl_tensor *fgradInput,
+                                int32_t kW, int32_t kH, int32_t dW, int32_t dH, int32_t padW,
+                                int32_t padH);
+int tl_nn_conv2d_backward_params(const tl_tensor *gradOutput, const tl_tensor *finput,
+                                 tl_tensor *gradWeight, tl_tensor *gradBias, tl_tensor *partial,
+                                 double scale);
+
+/* Pooling over the last two dimensions; indices (LongTensor) hold the
+ * 0-based position y*W + x of each window's max within its plane. */
+int tl_nn_maxpool2d_forward(const tl_tensor *input, tl_tensor *output, tl_tensor *indices,
+                            int32_t kW, int32_t kH, int32_t dW, int32_t dH, int32_t padW,
+                            int32_t padH, int32_t ceil_mode);
+int tl_nn_maxpool2d_backward(const tl_tensor *input, const tl_tensor *gradOutput,
+                             const tl_tensor *indices, tl_tensor *gradInput);
+int tl_nn_avgpool2d_forward(const tl_tensor *input, tl_tensor *output, int32_t kW, int32_t kH,
+                            int32_t dW, int32_t dH, int32_t padW, int32_t padH, int32_t ceil_mode,
+                            int32_t count_include_pad);
+int tl_nn_avgpool2d_backward(const tl_tensor *input, const tl_tensor *gradOutput,
+                             tl_tensor *gradInput, int32_t kW, int32_t kH, int32_t dW, int32_t dH,
+                             int32_t padW, int32_t padH, int32_t ceil_mode, int32_t count_include_pad);
+
+/* Element-wise transfer functions with parameters a, b:
+ * THRESHOLD y = x > a ? x : b; LEAKYRELU a = negative slope; ELU a = alpha;
+ * SOFTPLUS a = beta, b = threshold; HARDTANH [a, b]; *SHRINK a = lambda.
+ * output may be input (in place); backward's input may be NULL for TANH
+ * and SIGMOID, whose derivative needs only the output. */
+typedef enum tl_nn_act {
+  TL_NN_TANH = 0, TL_NN_SIGMOID = 1, TL_NN_THRESHOLD = 2, TL_NN_LEAKYRELU = 3, TL_NN_ELU = 4,
+  TL_NN_SOFTPLUS = 5, TL_NN_HARDTANH = 6, TL_NN_SOFTSIGN = 7, TL_NN_LOGSIGMOID = 8,
+  TL_NN_TANHSHRINK = 9, TL_NN_HARDSHRINK = 10, TL_NN_SOFTSHRINK = 11, TL_NN_NACT = 12
+} tl_nn_act;
+int tl_nn_act_forward(int32_t kind, const tl_tensor *input, tl_tensor *output, double a, double b);
+int tl_nn_act_backward(int32_t kind, const tl_tensor *input, const tl_tensor *output,
+                       const tl_tensor *gradOutput, tl_tensor *gradInput, double a, double b);
+
+/* softmax (logsm 0) or log-softmax (logsm 1) along dim (0-based). */
+int tl_nn_softmax_forward(const tl_tensor *input, tl_tensor *output, int32_t dim, int32_t logsm);
+int tl_nn_softmax_backward(const tl_tensor *output, const tl_tensor *gradOutput,
+                           tl_tensor *gradInput, int32_t dim, int32_t logsm);
+
+/* Batch normalization of input [N, F, ...] per feature F. weight, bias,
+ * running_mean/var may be NULL (no affine; no running estimates in
+ * training). Training fills save_mean and save_std (1/std) for backward;
+ * backward accumulates scale * gradients into gradWeight/gradBias (either
+ * may be NULL, and gradInput too). */
+int tl_nn_batchnorm_forward(const tl_tensor *input, tl_tensor *output, const tl_tensor *weight,
+                            const tl_tensor *bias, tl_tensor *running_mean, tl_tensor *running_var,
+                            tl_tensor *save_mean, tl_tensor *save_std, int32_t train,
+                            double momentum, double eps);
+int tl_nn_batchnorm_backward(const tl_tensor *input, const tl_tensor *gradOutput,
+                             tl_tensor *gradInput, tl_tensor *gradWeight, tl_tensor *gradBias,
+                             const tl_tensor *weight, const tl_tensor *running_mean,
+                             const tl_tensor *running_var, const tl_tensor *save_mean,
+                             const tl_tensor *save_std, int32_t train, double scale, double eps);
 
 #endif

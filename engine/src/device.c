@@ -32,6 +32,10 @@ static const tl_device_ops tl_cpu_ops = {
   .pointwise = tl_cpu_pointwise,
   .reduce = tl_cpu_reduce, .reduce_all = tl_cpu_reduce_all,
   .addmm = tl_cpu_addmm, .addmv = tl_cpu_addmv, .addr = tl_cpu_addr, .dot = tl_cpu_dot,
+  .compare = tl_cpu_compare, .cumulate = tl_cpu_cumulate,
+  .sort = tl_cpu_sort, .topk = tl_cpu_topk, .kthvalue = tl_cpu_kthvalue, .mode = tl_cpu_mode,
+  .gather = tl_cpu_gather, .scatter = tl_cpu_scatter, .index_op = tl_cpu_index_op,
+  .nonzero = tl_cpu_nonzero, .conv = tl_cpu_conv,
 };
 
 const tl_device_ops *tl_devices[TL_NDEVICE] = {[TL_CPU] = &tl_cpu_ops};

@@ -26,6 +26,23 @@ typedef struct tl_device_ops {
   int (*addr)(tl_tensor *res, double beta, const tl_tensor *m, double alpha,
               const tl_tensor *x, const tl_tensor *y);
   int (*dot)(const tl_tensor *a, const tl_tensor *b, double *out);
+  /* math (issue 3); NULL where a backend lacks the family */
+  int (*compare)(int32_t op, tl_tensor *res, const tl_tensor *a, const tl_tensor *b, double s);
+  int (*cumulate)(int32_t op, tl_tensor *res, const tl_tensor *a, int32_t dim);
+  int (*sort)(tl_tensor *values, tl_tensor *indices, const tl_tensor *a, int32_t dim,
+              int32_t descending);
+  int (*topk)(tl_tensor *values, tl_tensor *indices, const tl_tensor *a, int64_t k, int32_t dim,
+              int32_t largest, int32_t sorted);
+  int (*kthvalue)(tl_tensor *values, tl_tensor *indices, const tl_tensor *a, int64_t k, int32_t dim);
+  int (*mode)(tl_tensor *values, tl_tensor *indices, const tl_tensor *a, int32_t dim);
+  int (*gather)(tl_tensor *res, const tl_tensor *src, int32_t dim, const tl_tensor *index);
+  int (*scatter)(tl_tensor *res, int32_t dim, const tl_tensor *index, const tl_tensor *src,
+                 double value);
+  int (*index_op)(int32_t kind, tl_tensor *res, const tl_tensor *src, int32_t dim,
+                  const tl_tensor *index, double value);
+  int (*nonzero)(tl_tensor *res, const tl_tensor *a);
+  int (*conv)(int32_t nd, tl_tensor *res, const tl_tensor *x, const tl_tensor *k, int32_t full,
+              int32_t flip);
 } tl_device_ops;
 
 /* NULL for devices without a backend in this build. */
@@ -49,5 +66,24 @@ int tl_cpu_addmv(tl_tensor *res, double beta, const tl_tensor *v, double alpha,
 int tl_cpu_addr(tl_tensor *res, double beta, const tl_tensor *m, double alpha,
                 const tl_tensor *x, const tl_tensor *y);
 int tl_cpu_dot(const tl_tensor *a, const tl_tensor *b, double *out);
+int tl_cpu_compare(int32_t op, tl_tensor *res, const tl_tensor *a, const tl_tensor *b, double s);
+int tl_cpu_cumulate(int32_t op, tl_tensor *res, const tl_tensor *a, int32_t dim);
+int tl_cpu_sort(tl_tensor *values, tl_tensor *indices, const tl_tensor *a, int32_t dim,
+                int32_t descending);
+int tl_cpu_topk(tl_tensor *values, tl_tensor *indices, const tl_tensor *a, int64_t k, int32_t dim,
+                int32_t largest, int32_t sorted);
+int tl_cpu_kthvalue(tl_tensor *values, tl_tensor *indices, const tl_tensor *a, int64_t k, int32_t dim);
+int tl_cpu_mode(tl_tensor *values, tl_tensor *indices, const tl_tensor *a, int32_t dim);
+int tl_cpu_gather(tl_tensor *res, const tl_tensor *src, int32_t dim, const tl_tensor *index);
+/* src NULL: fill with value */
+int tl_cpu_scatter(tl_tensor *res, int32_t dim, const tl_tensor *index, const tl_tensor *src,
+                   double value);
+/* kind: TL_INDEX_SELECT/COPY/ADD/FILL (index.c) */
+enum { TL_INDEX_SELECT = 0, TL_INDEX_COPY = 1, TL_INDEX_ADD = 2, TL_INDEX_FILL = 3 };
+int tl_cpu_index_op(int32_t kind, tl_tensor *res, const tl_tensor *src, int32_t dim,
+                    const tl_tensor *index, double value);
+int tl_cpu_nonzero(tl_tensor *res, const tl_tensor *a);
+int tl_cpu_conv(int32_t nd, tl_tensor *res, const tl_tensor *x, const tl_tensor *k, int32_t full,
+                int32_t flip);
 
 #endif

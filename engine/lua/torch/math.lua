@@ -28,6 +28,7 @@ local istype = ffi.istype
 
 local NMATH = 7                          -- dtypes 0..6 have math; 7 is Half
 local FLOAT_DTYPES = { 5, 6 }
+local INT_DTYPES = { 0, 1, 2, 3, 4 }
 local ALL_DTYPES = { 0, 1, 2, 3, 4, 5, 6 }
 
 local ctypes = {}
@@ -63,6 +64,9 @@ end
 local here = debug.getinfo(1, 'S').source
 local binding = { [here] = true, [here:gsub('math%.lua$', 'operators.lua')] = true,
                   [here:gsub('math%.lua$', 'tensor.lua')] = true }
+for _, part in ipairs({ 'compare', 'reduce', 'index', 'construct', 'batch', 'signal', 'sample', 'linalg' }) do
+  binding[here:gsub('math%.lua$', 'math_' .. part .. '.lua')] = true
+end
 local function fail(msg)
   local level = 2
   while true do
@@ -86,10 +90,14 @@ local op_order = {}
 for i = 0, C.tl_op_count() - 1 do
   local info = C.tl_op_get(i)
   local name = ffi.string(info.name)
-  ops[name] = { id = i, kind = info.kind, float_only = info.float_only == 1, name = name }
+  ops[name] = { id = i, kind = info.kind, float_only = info.float_only == 1,
+                int_only = info.float_only == 2, name = name }
+  if info.float_only == 3 then
+    ops[name].dtypes, ops[name].only = { 3, 4, 5, 6 }, ' (only Int, Long, Float and Double)'
+  end
   op_order[#op_order + 1] = name
 end
-local UNARY, SCALAR, BINARY, TERNARY, REDUCE = 0, 1, 2, 3, 4
+local UNARY, SCALAR, BINARY, TERNARY, REDUCE, COMPARE = 0, 1, 2, 3, 4, 5
 
 -- For tests and tools: the op list as {name, kind, float_only, lua}.
 function torch._ops()
@@ -98,7 +106,8 @@ function torch._ops()
     local o = ops[n]
     local lua = n:gsub('_scalar$', '')
     if n == 'tpow' then lua = 'pow' end
-    r[#r + 1] = { name = n, kind = o.kind, float_only = o.float_only, lua = lua }
+    r[#r + 1] = { name = n, kind = o.kind, float_only = o.float_only, int_only = o.int_only,
+                  dtypes = o.dtypes, lua = lua }
   end
   return r
 end
@@ -136,9 +145,10 @@ local function bad_args(name, d, usage, ...)
   fail(string.format('%s: invalid arguments: %s; expected %s', name, describe(...), usage))
 end
 
-local function unavailable(name, d)
+local function unavailable(name, d, op)
+  local only = op and op.only or (op and op.int_only and ' (only integer types)') or ' (only Float and Double)'
   local msg = string.format('%s: not available for torch.%sTensor%s', name, dtype_names[d],
-                            d < NMATH and ' (only Float and Double)' or '')
+                            d < NMATH and only or '')
   return function() fail(msg) end
 end
 
@@ -363,7 +373,9 @@ end
 local funcs = {}                         -- funcs[d][name] = torch.X form for dtype d
 for d = 0, 7 do funcs[d] = {} end
 
-local function dtypes_of(op) return op.float_only and FLOAT_DTYPES or ALL_DTYPES end
+local function dtypes_of(op)
+  return op.dtypes or (op.float_only and FLOAT_DTYPES) or (op.int_only and INT_DTYPES) or ALL_DTYPES
+end
 
 -- Install the method on the dtypes that have it, and a stub with a clear
 -- message on the other math dtypes (Half keeps no math methods, as in Torch7).
@@ -377,8 +389,8 @@ local function install(name, build, op, extra)
   end
   for d = 0, NMATH - 1 do
     if not has[d] then
-      mts[d][name] = unavailable(name, d)
-      funcs[d][name] = unavailable(name, d)
+      mts[d][name] = unavailable(name, d, op)
+      funcs[d][name] = unavailable(name, d, op)
     end
   end
   -- Fixed parameters rather than varargs, which LuaJIT does not compile
@@ -392,10 +404,15 @@ local function install(name, build, op, extra)
 end
 torch._math_install = install
 
+-- Ops with argument forms of their own, registered in math_more.lua.
+local SPECIAL = { lerp = true, norm = true, var = true, std = true }
+
 for _, cname in ipairs(op_order) do
   local op = ops[cname]
   local base = cname:match('^(.*)_scalar$')
-  if cname == 'pow' then
+  if SPECIAL[cname] or op.kind == COMPARE then
+    -- math_more.lua
+  elseif cname == 'pow' then
     install('pow', builders.pow, op, ops.tpow)
   elseif cname == 'tpow' then
     -- registered with pow
@@ -506,3 +523,55 @@ for _, b in ipairs(blas_ops) do
 end
 
 torch._math_funcs = funcs
+
+-- What math_more.lua and math_linalg.lua build on.
+torch._mathlib = {
+  ctypes = ctypes, dtype_of_tensor = dtype_of_tensor, dispatch = dispatch, fail = fail,
+  raise = raise, ops = ops, install = install, bad_args = bad_args, funcs = funcs,
+  check_dim = check_dim, FLOAT_DTYPES = FLOAT_DTYPES, INT_DTYPES = INT_DTYPES,
+  ALL_DTYPES = ALL_DTYPES,
+}
+-- Helpers shared by the math_*.lua files.
+do
+  local empty, LONG = torch._empty, 4
+  local function check(rc) if rc ~= 0 then raise() end end
+  -- Register make(d) -> f as torch.name and as the method on dtypes.
+  local function def(name, dtypes, make, only)
+    install(name, function(n, _, d) local f = make(d, n); return f, f end, { dtypes = dtypes, only = only })
+  end
+  -- A 1-based dim argument (nil: default) -> 0-based, checked against t.
+  local function dim0(name, t, dim, default)
+    if dim == nil then dim = default end
+    if type(dim) ~= 'number' or dim ~= math.floor(dim) then
+      fail(string.format('%s: dimension must be an integer, got %s', name, torch.type(dim)))
+    end
+    local nd = t:dim()
+    if dim < 1 or dim > math.max(nd, 1) then
+      fail(string.format('%s: dimension %d out of range for a %dD tensor', name, dim, nd))
+    end
+    return dim - 1
+  end
+  -- 1-based LongTensor positions -> a 0-based copy for the engine, and back.
+  local ADD = ops.add_scalar.id
+  local function index0(name, index)
+    if not istype(ctypes[LONG], index) then
+      fail(string.format('%s: the index must be a torch.LongTensor, got %s', name, torch.type(index)))
+    end
+    local r = empty(LONG)
+    check(C.tl_pointwise(ADD, r._c, index._c, nil, nil, -1, 0))
+    return r
+  end
+  local function plus1(t)
+    check(C.tl_pointwise(ADD, t._c, t._c, nil, nil, 1, 0))
+    return t
+  end
+  local mathlib = torch._mathlib
+  mathlib.check, mathlib.def, mathlib.dim0, mathlib.index0, mathlib.plus1 = check, def, dim0, index0, plus1
+  mathlib.num = function(x) return type(x) == 'number' end
+  mathlib.lastdim = function(t) return math.max(t:dim(), 1) end
+  -- '[2 x 3]', as the engine's messages write shapes
+  mathlib.shape = function(t) return '[' .. table.concat(t:size():totable(), ' x ') .. ']' end
+end
+for _, part in ipairs({ 'compare', 'reduce', 'index', 'construct', 'batch', 'signal', 'sample', 'linalg' }) do
+  require('torch.math_' .. part)
+end

@@ -11,12 +11,14 @@ static const tl_op_info tl_op_table[] = {
 #define TL_BINARY(name, fo, expr) {#name, TL_OPK_BINARY, fo},
 #define TL_TERNARY(name, fo, expr) {#name, TL_OPK_TERNARY, fo},
 #define TL_REDUCE(name, fo) {#name, TL_OPK_REDUCE, fo},
+#define TL_COMPARE(name, expr) {#name, TL_OPK_COMPARE, 0},
 #include "ops.def"
 #undef TL_UNARY
 #undef TL_SCALAR
 #undef TL_BINARY
 #undef TL_TERNARY
 #undef TL_REDUCE
+#undef TL_COMPARE
   {NULL, 0, 0}
 };
 

@@ -152,6 +152,10 @@ static inline int64_t tl_pw_absi(int64_t x) { return x < 0 ? (int64_t)(0 - (uint
 #define tl_pw_remainder(x, y) TL_PW_GENERIC(x, tl_pw_fremf, tl_pw_fremd, tl_pw_irem)(x, y)
 #define tl_pw_pow(x, y) TL_PW_GENERIC(x, tl_pw_powf, tl_pw_powd, tl_pw_ipow)(x, y)
 #define tl_pw_abs(x) TL_PW_GENERIC(x, tl_pw_absf, tl_pw_absd, tl_pw_absi)(x)
+/* Shifts on the 64-bit accumulation type: the count is taken modulo 64 and
+ * the left shift goes through unsigned so negative values do not trap. */
+#define tl_pw_shl(x, y) ((int64_t)((uint64_t)(x) << ((uint64_t)(y) & 63)))
+#define tl_pw_shr(x, y) ((x) >> ((uint64_t)(y) & 63))
 #define tl_pw_sign(x) ((x) > 0 ? 1 : ((x) < 0 ? -1 : 0))
 
 /* Scalars convert to the element type first, as Torch7's `real` argument:
@@ -164,14 +168,24 @@ TL_FOREACH_MATH_DTYPE(TL_PW_SCALAR_FN)
 /* ---- loop functions, one per op and dtype ------------------------------
  * TL_PW_EACH(DEF, name, fo, expr) instantiates DEF(name, DT, T, A, N, expr)
  * for each dtype: element type T, accumulation type A, name suffix N.
- * Float-only ops (fo = 1) get no integer loops. This is the dtype list of
+ * Float-only ops (fo = 1) get no integer loops, integer-only ops (fo = 2)
+ * no floating loops, and fo = 3 loops for Int, Long, Float and Double. This is the dtype list of
  * TL_FOREACH_MATH_DTYPE with the accumulation type added; it cannot be that
  * macro itself because each instance needs the op's name and expression. */
 #define TL_PW_EACH(DEF, name, fo, expr)                 \
-  DEF(name, TL_FLOAT, float, float, float, expr)        \
-  DEF(name, TL_DOUBLE, double, double, double, expr)    \
+  TL_PW_FLOATS_##fo(DEF, name, expr)                    \
   TL_PW_INTS_##fo(DEF, name, expr)
+#define TL_PW_FLOATS_2(DEF, name, expr)
+#define TL_PW_FLOATS_1(DEF, name, expr) TL_PW_FLOATS_0(DEF, name, expr)
+#define TL_PW_FLOATS_0(DEF, name, expr)                 \
+  DEF(name, TL_FLOAT, float, float, float, expr)        \
+  DEF(name, TL_DOUBLE, double, double, double, expr)
+#define TL_PW_FLOATS_3(DEF, name, expr) TL_PW_FLOATS_0(DEF, name, expr)
 #define TL_PW_INTS_1(DEF, name, expr)
+#define TL_PW_INTS_2(DEF, name, expr) TL_PW_INTS_0(DEF, name, expr)
+#define TL_PW_INTS_3(DEF, name, expr)                   \
+  DEF(name, TL_INT, int32_t, int64_t, int, expr)        \
+  DEF(name, TL_LONG, int64_t, int64_t, long, expr)
 #define TL_PW_INTS_0(DEF, name, expr)                   \
   DEF(name, TL_BYTE, uint8_t, int64_t, byte, expr)      \
   DEF(name, TL_CHAR, int8_t, int64_t, char, expr)       \
@@ -258,12 +272,14 @@ TL_FOREACH_MATH_DTYPE(TL_PW_SCALAR_FN)
 #define TL_BINARY(name, fo, expr) TL_PW_EACH(TL_PW_DEF_BINARY, name, fo, expr)
 #define TL_TERNARY(name, fo, expr) TL_PW_EACH(TL_PW_DEF_TERNARY, name, fo, expr)
 #define TL_REDUCE(name, fo)
+#define TL_COMPARE(name, expr)
 #include "ops.def"
 #undef TL_UNARY
 #undef TL_SCALAR
 #undef TL_BINARY
 #undef TL_TERNARY
 #undef TL_REDUCE
+#undef TL_COMPARE
 
 /* The loop of each (op, dtype); NULL where the op does not exist. */
 #define TL_PW_ENTRY(name, DT, T, A, N, expr) [DT] = tl_pw_##name##_##N,
@@ -274,12 +290,14 @@ static const tl_loop_fn tl_pw_loops[TL_OP_COUNT][TL_NDTYPE] = {
 #define TL_BINARY TL_PW_ROW
 #define TL_TERNARY TL_PW_ROW
 #define TL_REDUCE(name, fo)
+#define TL_COMPARE(name, expr)
 #include "ops.def"
 #undef TL_UNARY
 #undef TL_SCALAR
 #undef TL_BINARY
 #undef TL_TERNARY
 #undef TL_REDUCE
+#undef TL_COMPARE
 };
 
 /* ---- integer division by zero ----------------------------------------- */
@@ -370,11 +388,13 @@ int tl_cpu_pointwise(int32_t op, tl_tensor *res, const tl_tensor *a, const tl_te
   const tl_dtype_info *di = tl_dtype_get(a->dtype);
   int32_t nin = info->kind == TL_OPK_BINARY ? 2 : info->kind == TL_OPK_TERNARY ? 3 : 1;
   /* validate */
-  if (TL_UNLIKELY(info->kind == TL_OPK_REDUCE))
-    return tl_error_set("%s: is a reduction, not an element-wise op", fn);
+  if (TL_UNLIKELY(info->kind == TL_OPK_REDUCE || info->kind == TL_OPK_COMPARE))
+    return tl_error_set("%s: is not an element-wise op of one result type", fn);
   if (TL_UNLIKELY(!di->has_math)) return tl_check_has_math(fn, a);
-  if (TL_UNLIKELY(info->float_only && !di->is_float))
+  if (TL_UNLIKELY(info->float_only == 1 && !di->is_float))
     return tl_error_set("%s: not available for torch.%sTensor (only Float and Double)", fn, di->name);
+  if (TL_UNLIKELY(info->float_only == 2 && di->is_float))
+    return tl_error_set("%s: not available for torch.%sTensor (only integer types)", fn, di->name);
   if (TL_UNLIKELY(res->dtype != a->dtype)) return tl_check_same_dtype(fn, a, res);
   int64_t n = tl_pw_numel(a);
   if (nin >= 2 && tl_pw_check_operand(fn, a, b, n, "second tensor")) return -1;

@@ -16,6 +16,7 @@
 #include "../device.h"
 #include "../iter.h"
 #include <string.h>
+#include <math.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -27,11 +28,14 @@ typedef struct tl_red_state {
   int64_t ibest;      /* max/min so far: integer types */
   int64_t idx;        /* position of the best, -1 before any element */
   int64_t count;      /* elements folded so far */
+  double p;           /* norm: the exponent */
+  double mean, m2;    /* var/std: running mean and sum of squared deviations */
 } tl_red_state;
 
-static void tl_red_init(int32_t op, tl_red_state *s)
+static void tl_red_init(int32_t op, tl_red_state *s, double s0)
 {
   memset(s, 0, sizeof *s);
+  s->p = s0;
   if (op == TL_OP_prod) {
     s->fsum = 1;
     s->isum = 1;
@@ -63,6 +67,23 @@ static void tl_red_init(int32_t op, tl_red_state *s)
         for (int64_t i = 0; i < n; i++) acc += (uint64_t)(int64_t)p[i * st];           \
         s->isum += acc;                                                                \
       }                                                                                \
+    } else if (op == TL_OP_norm) {                                                     \
+      double acc = 0, pw = s->p;                                                       \
+      for (int64_t i = 0; i < n; i++) {                                                \
+        double v = fabs((double)p[i * st]);                                            \
+        acc += pw == 0 ? (v != 0) : pw == 1 ? v : pw == 2 ? v * v : pow(v, pw);         \
+      }                                                                                \
+      s->fsum += acc;                                                                  \
+    } else if (op == TL_OP_var || op == TL_OP_std) {                                   \
+      /* Welford: stable in one pass, and states merge (Chan et al.) */                \
+      double mean = s->mean, m2 = s->m2;                                               \
+      for (int64_t i = 0; i < n; i++) {                                                \
+        double v = (double)p[i * st], d = v - mean;                                    \
+        mean += d / (double)(s->count + i + 1);                                        \
+        m2 += d * (v - mean);                                                          \
+      }                                                                                \
+      s->mean = mean;                                                                  \
+      s->m2 = m2;                                                                      \
     } else if (op == TL_OP_prod) {                                                     \
       if (fl) {                                                                        \
         double acc = s->fsum;                                                          \
@@ -118,7 +139,13 @@ static tl_red_fold_fn tl_red_fold_get(int32_t dtype)
 /* Merge state b (the elements after a's) into a. */
 static void tl_red_merge(int32_t op, int32_t is_float, tl_red_state *a, const tl_red_state *b)
 {
-  if (op == TL_OP_sum || op == TL_OP_mean) {
+  if (op == TL_OP_var || op == TL_OP_std) {
+    if (b->count > 0) {
+      double na = (double)a->count, nb = (double)b->count, d = b->mean - a->mean;
+      a->mean += d * nb / (na + nb);
+      a->m2 += b->m2 + d * d * na * nb / (na + nb);
+    }
+  } else if (op == TL_OP_sum || op == TL_OP_mean || op == TL_OP_norm) {
     a->fsum += b->fsum;
     a->isum += b->isum;
   } else if (op == TL_OP_prod) {
@@ -143,6 +170,16 @@ static void tl_red_merge(int32_t op, int32_t is_float, tl_red_state *a, const tl
   a->count += b->count;
 }
 
+/* The floating result of norm, var and std from a final state. */
+static double tl_red_finish_stat(int32_t op, const tl_red_state *s, double s0)
+{
+  if (op == TL_OP_norm) return s0 == 0 || s0 == 1 ? s->fsum : s0 == 2 ? sqrt(s->fsum) : pow(s->fsum, 1 / s0);
+  double n = (double)s->count;
+  double v = s->m2 / (s0 == 1 ? n : n - 1);
+  if (s->count == 0) v = NAN;
+  return op == TL_OP_std ? sqrt(v) : v;
+}
+
 /* Shared validation: a reduction op on a dtype that has it. */
 static int tl_red_check(int32_t op, const tl_tensor *a, tl_red_fold_fn *fold)
 {
@@ -150,7 +187,7 @@ static int tl_red_check(int32_t op, const tl_tensor *a, tl_red_fold_fn *fold)
   const tl_dtype_info *di = tl_dtype_get(a->dtype);
   if (info->kind != TL_OPK_REDUCE) return tl_error_set("%s: is not a reduction", info->name);
   if (tl_check_has_math(info->name, a)) return -1;
-  if (info->float_only && !di->is_float)
+  if (info->float_only == 1 && !di->is_float)
     return tl_error_set("%s: not available for torch.%sTensor (only Float and Double)", info->name, di->name);
   *fold = tl_red_fold_get(a->dtype);
   if (!*fold) return tl_error_set("%s: not available for torch.%sTensor", info->name, di->name);
@@ -179,7 +216,6 @@ static void tl_red_all_loop(char **p, const int64_t *st, int64_t n, void *vctx)
 
 int tl_cpu_reduce_all(int32_t op, const tl_tensor *a, double s0, double *out)
 {
-  (void)s0;
   tl_red_fold_fn fold;
   const char *fn = tl_op_get(op)->name;
   if (tl_red_check(op, a, &fold) || tl_check_not_null(fn, out, "output")) return -1;
@@ -190,7 +226,7 @@ int tl_cpu_reduce_all(int32_t op, const tl_tensor *a, double s0, double *out)
   if (!ctx) return -1;
   ctx->op = op;
   ctx->fold = fold;
-  for (int32_t t = 0; t < TL_RED_MAXTHREADS; t++) tl_red_init(op, &ctx->state[t]);
+  for (int32_t t = 0; t < TL_RED_MAXTHREADS; t++) tl_red_init(op, &ctx->state[t], s0);
   tl_iter it;
   tl_tensor *ops[1] = {(tl_tensor *)a};
   int rc = tl_iter_init(&it, 1, ops);
@@ -207,6 +243,7 @@ int tl_cpu_reduce_all(int32_t op, const tl_tensor *a, double s0, double *out)
     switch (op) {
     case TL_OP_sum: case TL_OP_prod: *out = fl ? s->fsum : (double)(int64_t)s->isum; break;
     case TL_OP_mean: *out = s->fsum / (double)n; break;
+    case TL_OP_norm: case TL_OP_var: case TL_OP_std: *out = tl_red_finish_stat(op, s, s0); break;
     default: *out = fl ? s->fbest : (double)s->ibest; break;
     }
   }
@@ -221,6 +258,7 @@ typedef struct tl_red_dim_ctx {
   int32_t has_indices;
   int64_t m;          /* size of the reduced dim */
   int64_t ds;         /* its stride in the input */
+  double s0;          /* norm's p, var/std's flag */
 } tl_red_dim_ctx;
 
 /* p[0] values, p[1] input (first element of each line), p[2] indices. */
@@ -233,12 +271,14 @@ typedef struct tl_red_dim_ctx {
     int64_t *idx = ctx->has_indices ? (int64_t *)p[2] : NULL;                          \
     for (int64_t j = 0; j < n; j++) {                                                  \
       tl_red_state s;                                                                  \
-      tl_red_init(ctx->op, &s);                                                        \
+      tl_red_init(ctx->op, &s, ctx->s0);                                               \
       tl_red_fold_##N(ctx->op, p[1] + j * st[1] * (int64_t)sizeof(T), ctx->ds, ctx->m, &s); \
       T v;                                                                             \
       switch (ctx->op) {                                                               \
       case TL_OP_sum: case TL_OP_prod: v = fl ? (T)s.fsum : (T)(int64_t)s.isum; break; \
       case TL_OP_mean: v = (T)(s.fsum / (double)ctx->m); break;                        \
+      case TL_OP_norm: case TL_OP_var: case TL_OP_std:                                 \
+        v = (T)tl_red_finish_stat(ctx->op, &s, ctx->s0); break;                        \
       default: v = fl ? (T)s.fbest : (T)s.ibest; break;                                \
       }                                                                                \
       out[j * st[0]] = v;                                                              \
@@ -261,7 +301,6 @@ static tl_loop_fn tl_red_dim_get(int32_t dtype)
 int tl_cpu_reduce(int32_t op, tl_tensor *values, tl_tensor *indices, const tl_tensor *a,
                   int32_t dim, double s0)
 {
-  (void)s0;
   tl_red_fold_fn fold;
   const char *fn = tl_op_get(op)->name;
   /* validate */
@@ -283,9 +322,94 @@ int tl_cpu_reduce(int32_t op, tl_tensor *values, tl_tensor *indices, const tl_te
     return -1;
   if (tl_tensor_numel(&line) == 0) return 0;
   /* compute */
-  tl_red_dim_ctx ctx = {op, indices != NULL, a->size[dim], a->stride[dim]};
+  tl_red_dim_ctx ctx = {op, indices != NULL, a->size[dim], a->stride[dim], s0};
   tl_tensor *ops[3] = {values, &line, indices};
   tl_iter it;
   if (tl_iter_init(&it, indices ? 3 : 2, ops)) return -1;
   return tl_iter_finish(&it, tl_iter_run(&it, loop, &ctx, fn));
+}
+
+/* ---- cumulative sum and product along a dim ------------------------------
+ * Torch7 accumulates in the element type (a Float cumsum rounds at every
+ * step); we keep Torch7's results for integers (wrapping) and accumulate
+ * floating types in double, which is at least as accurate. */
+
+typedef struct tl_cum_ctx {
+  int32_t op;
+  int64_t m, rs, as;     /* line length, its stride in res and in a */
+} tl_cum_ctx;
+
+#define TL_CUM_DEF(DT, T, N)                                                           \
+  static void tl_cum_##N(char **p, const int64_t *st, int64_t n, void *vctx)           \
+  {                                                                                    \
+    const tl_cum_ctx *ctx = vctx;                                                      \
+    const int fl = (T)0.5 != 0;                                                        \
+    for (int64_t j = 0; j < n; j++) {                                                  \
+      T *r = (T *)p[0] + j * st[0];                                                    \
+      const T *x = (const T *)p[1] + j * st[1];                                        \
+      double facc = ctx->op == TL_OP_prod;                                             \
+      uint64_t iacc = ctx->op == TL_OP_prod;                                           \
+      for (int64_t i = 0; i < ctx->m; i++) {                                           \
+        T v = x[i * ctx->as];                                                          \
+        if (fl) {                                                                      \
+          facc = ctx->op == TL_OP_prod ? facc * (double)v : facc + (double)v;          \
+          r[i * ctx->rs] = (T)facc;                                                    \
+        } else {                                                                       \
+          iacc = ctx->op == TL_OP_prod ? iacc * (uint64_t)(int64_t)v                   \
+                                       : iacc + (uint64_t)(int64_t)v;                  \
+          r[i * ctx->rs] = (T)(int64_t)iacc;                                           \
+        }                                                                              \
+      }                                                                                \
+    }                                                                                  \
+  }
+TL_FOREACH_MATH_DTYPE(TL_CUM_DEF)
+#undef TL_CUM_DEF
+
+int tl_cpu_cumulate(int32_t op, tl_tensor *res, const tl_tensor *a, int32_t dim)
+{
+  const char *fn = op == TL_OP_prod ? "cumprod" : "cumsum";
+  /* validate */
+  if (op != TL_OP_sum && op != TL_OP_prod) return tl_error_set("cumulate: op must be sum or prod");
+  if (tl_check_has_math(fn, a) || tl_check_same_dtype(fn, a, res) || tl_check_dim(fn, a, dim))
+    return -1;
+  tl_loop_fn loop = NULL;
+  switch (a->dtype) {
+#define CASE(DT, T, N) case DT: loop = tl_cum_##N; break;
+    TL_FOREACH_MATH_DTYPE(CASE)
+#undef CASE
+  default: break;
+  }
+  /* allocate: a copy of a first when res aliases it, so lines read the
+   * original values */
+  tl_tensor *src = (tl_tensor *)a;
+  if (res->storage && a->storage == res->storage) {
+    src = tl_tensor_clone(a);
+    if (!src) return -1;
+  }
+  int rc = 0;
+  if (!tl_tensor_same_size(res, a)) rc = tl_tensor_resize_as(res, a);
+  if (rc == 0 && tl_tensor_numel(a) > 0) {
+    /* compute: one iteration per line, over res and src with dim shrunk */
+    tl_tensor rline = *res, aline = *src;       /* headers only */
+    rline.size[dim] = 1;
+    aline.size[dim] = 1;
+    tl_cum_ctx ctx = {op, a->size[dim], res->stride[dim], src->stride[dim]};
+    tl_tensor *ops[2] = {&rline, &aline};
+    tl_iter it;
+    rc = tl_iter_init_inputs(&it, 2, ops);
+    if (rc == 0) rc = tl_iter_finish(&it, tl_iter_run(&it, loop, &ctx, fn));
+  }
+  if (src != a) tl_tensor_free(src);
+  return rc;
+}
+
+int tl_cumulate(int32_t op, tl_tensor *res, const tl_tensor *a, int32_t dim)
+{
+  if (tl_check_not_null("cumsum", res, "result") || tl_check_not_null("cumsum", a, "input") ||
+      tl_check_same_device("cumsum", res, a))
+    return -1;
+  const tl_device_ops *d = tl_device_get("cumsum", a->device);
+  if (!d) return -1;
+  if (!d->cumulate) return tl_error_set("cumsum: not available on device %s", d->name);
+  return d->cumulate(op, res, a, dim);
 }

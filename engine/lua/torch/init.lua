@@ -49,6 +49,10 @@ require 'torch.print'
 local lazy = {
   Timer = 'torch.Timer', Tester = 'torch.Tester', TestSuite = 'torch.TestSuite',
   CmdLine = 'torch.CmdLine',
+  File = 'torch.File', DiskFile = 'torch.File', MemoryFile = 'torch.File', PipeFile = 'torch.File',
+  save = 'torch.serialize', load = 'torch.serialize', saveobj = 'torch.serialize',
+  loadobj = 'torch.serialize', serialize = 'torch.serialize', deserialize = 'torch.serialize',
+  serializeToStorage = 'torch.serialize', deserializeFromStorage = 'torch.serialize',
 }
 setmetatable(torch, {
   __index = function(t, k)

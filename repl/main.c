@@ -31,6 +31,7 @@ typedef struct main_opts {
   int interactive;   /* -i */
   int has_e;         /* -e given */
   int version;       /* -v */
+  int globals;       /* -g: 1 warns, -gg: 2 errors on undeclared globals */
   int status;        /* result of main_run */
 } main_opts;
 
@@ -40,6 +41,8 @@ static void main_usage(FILE *f) {
         "  -l name   require library 'name' (and set the global 'name')\n"
         "  -i        enter interactive mode after running the script\n"
         "  -v        show version information\n"
+        "  -g        warn on creating or reading undeclared globals\n"
+        "  -gg       raise an error instead of warning\n"
         "  -h        show this help\n"
         "  --        stop handling options\n"
         "  -         run stdin as a script and stop handling options\n"
@@ -63,7 +66,15 @@ static int main_collect(main_opts *o) {
       o->script = i + 1 < o->argc ? i + 1 : 0;
       return 0;
     }
-    if (strchr("ivh", a[1]) && a[2] == '\0') {
+    if (strcmp(a, "-g") == 0 || strcmp(a, "--globals") == 0) {
+      o->globals = 1;
+    } else if (strcmp(a, "-gg") == 0 || strcmp(a, "--gglobals") == 0) {
+      o->globals = 2;
+    } else if (strcmp(a, "--help") == 0) {
+      return 1;
+    } else if (strcmp(a, "--interactive") == 0) {
+      o->interactive = 1;
+    } else if (strchr("ivh", a[1]) && a[2] == '\0') {
       if (a[1] == 'h') return 1;
       if (a[1] == 'i') o->interactive = 1;
       if (a[1] == 'v') o->version = 1;
@@ -90,6 +101,39 @@ static void main_arg_table(lua_State *L, const main_opts *o) {
     lua_rawseti(L, -2, i - base);
   }
   lua_setglobal(L, "arg");
+}
+
+/* monitor_G([error_instead]): global monitoring as trepl's -g/-gg. Once
+ * installed, assigning a new global or reading an undeclared one warns
+ * (or raises); globals that existed before stay free. */
+static const char main_monitor_src[] =
+  "local strict = ...\n"
+  "function monitor_G(strict_arg)\n"
+  "  if strict_arg ~= nil then strict = strict_arg end\n"
+  "  local declared = {}\n"
+  "  for k in pairs(_G) do declared[k] = true end\n"
+  "  local function complain(msg)\n"
+  "    if strict then error(msg, 3) end\n"
+  "    local info = debug.getinfo(3, 'Sl')\n"
+  "    local where = info and (info.short_src .. ':' .. (info.currentline or 0) .. ': ') or ''\n"
+  "    io.stderr:write('warning: ', where, msg, '\\n')\n"
+  "  end\n"
+  "  setmetatable(_G, {\n"
+  "    __newindex = function(t, k, v)\n"
+  "      if not declared[k] then declared[k] = true complain('created global variable ' .. tostring(k)) end\n"
+  "      rawset(t, k, v)\n"
+  "    end,\n"
+  "    __index = function(_, k)\n"
+  "      if not declared[k] then complain('undeclared global variable ' .. tostring(k)) end\n"
+  "    end})\n"
+  "end\n"
+  "monitor_G(strict)\n";
+
+static int main_monitor(lua_State *L, int level) {
+  int status = luaL_loadbuffer(L, main_monitor_src, sizeof main_monitor_src - 1, "=monitor_G");
+  if (status != 0) return status;
+  lua_pushboolean(L, level > 1);
+  return th_run_call(L, 1, 0);
 }
 
 /* -e and -l, in the order given. */
@@ -133,14 +177,13 @@ static int main_run(lua_State *L) {
   if (th_run_report(L, th_run_library(L, "torch"))) return 0;
   if (th_run_report(L, th_run_library(L, "paths"))) return 0;
   luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_ON);
+  if (o->globals && th_run_report(L, main_monitor(L, o->globals))) return 0;
   if (main_options(L, o)) return 0;
   if (o->script && main_script(L, o)) return 0;
   if (o->interactive) {
-    main_version();
     th_loop_run(L);
   } else if (!o->script && !o->has_e && !o->version) {
     if (isatty(STDIN_FILENO)) {
-      main_version();
       th_loop_run(L);
     } else if (th_run_report(L, th_run_script(L, NULL, 0))) {
       return 0;
@@ -151,7 +194,7 @@ static int main_run(lua_State *L) {
 }
 
 int main(int argc, char **argv) {
-  main_opts o = {argc, argv, 0, 0, 0, 0, 1};
+  main_opts o = {argc, argv, 0, 0, 0, 0, 0, 1};
   lua_State *L;
   int rc = main_collect(&o);
   if (rc != 0) {

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -27,11 +28,34 @@ static void run_stop(lua_State *L, lua_Debug *ar) {
   (void)ar;
   lua_sethook(L, NULL, 0, 0);
   tl_interrupt_clear();
+  run_interrupted = 0;   /* handled: the next Ctrl-C interrupts again */
   luaL_error(L, "interrupted!");
 }
 
+double th_run_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);   /* async-signal-safe */
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The first Ctrl-C never kills: it asks the code to stop. Only a second
+ * one, more than RUN_KILL_AFTER seconds after a first that has not taken
+ * effect yet (a C call that does not poll), falls back to the default
+ * action, so rapid repeated presses on running Lua code stay harmless. */
+#define RUN_KILL_AFTER 1.0
+static volatile double run_first_at;
+
+double th_run_interrupt_time(void) { return run_first_at; }
+
 static void run_on_sigint(int sig) {
-  signal(sig, SIG_DFL);
+  if (run_interrupted) {
+    if (th_run_now() - run_first_at > RUN_KILL_AFTER) {
+      signal(sig, SIG_DFL);
+      raise(sig);
+    }
+    return;
+  }
+  run_first_at = th_run_now();
   run_interrupted = 1;
   tl_interrupt_set();
   lua_sethook(run_state, run_stop, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
@@ -57,9 +81,11 @@ int th_run_call(lua_State *L, int narg, int nres) {
   lua_insert(L, base);
   run_state = L;
   run_interrupted = 0;
-  signal(SIGINT, run_on_sigint);
+  /* The previous handler comes back afterwards: the REPL's prompt keeps
+   * its own between commands. */
+  void (*prev)(int) = signal(SIGINT, run_on_sigint);
   status = lua_pcall(L, narg, nres, base);
-  signal(SIGINT, SIG_DFL);
+  signal(SIGINT, prev == SIG_ERR ? SIG_DFL : prev);
   lua_remove(L, base);
   if (run_interrupted) {
     /* The hook may not have fired (e.g. the error came from a C loop). */

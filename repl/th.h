@@ -31,6 +31,11 @@ int th_run_script(lua_State *L, const char *path, int nargs);
 /* Prints "th: <message>" to stderr when status != 0; returns status. */
 int th_run_report(lua_State *L, int status);
 
+/* Monotonic seconds; the time of the last Ctrl-C that interrupted code
+ * (0 when none), for the REPL's latency figure. */
+double th_run_now(void);
+double th_run_interrupt_time(void);
+
 /* loop.c: read-eval-print until end of input. */
 void th_loop_run(lua_State *L);
 

@@ -6,6 +6,7 @@
 #
 #   scripts/test.sh [pattern ...]      patterns go to tests/run.lua
 #   TL_NO_SANITIZE=1 scripts/test.sh   skip the sanitizer run
+#   TL_NO_FUZZ=1 scripts/test.sh       skip the bounded fuzz runs
 #
 # The last line is the sum of both runs: "N passed, N failed, N skipped"
 # (each test counts once per run). A run that dies before printing its
@@ -57,6 +58,28 @@ if [[ -z "${TL_NO_SANITIZE:-}" ]]; then
     echo "== sanitize: build failed"
     total_failed=$((total_failed + 1))
   fi
+fi
+
+# Fuzzers: bounded runs of the hostile-input harnesses (the .t7 reader and
+# the image decoders), one test each. TL_NO_FUZZ=1 skips them.
+run_fuzz() {
+  local name=$1 log
+  shift
+  log=$(mktemp /tmp/torchlight-fuzz-log.XXXXXX)
+  echo "== fuzz $name: $*"
+  if "$@" >"$log" 2>&1; then
+    total_passed=$((total_passed + 1))
+    grep -E "Done [0-9]+ runs|stat::number_of_executed_units" "$log" | tail -n 1
+  else
+    echo "== fuzz $name: FAILED"
+    tail -n 40 "$log"
+    total_failed=$((total_failed + 1))
+  fi
+  rm -f "$log"
+}
+if [[ -z "${TL_NO_FUZZ:-}" && -z "$*" ]]; then
+  run_fuzz t7 tests/fuzz/run.sh "${TL_FUZZ_SECONDS:-45}"
+  run_fuzz image image/fuzz/run_fuzz.sh "${TL_FUZZ_SECONDS:-30}"
 fi
 
 echo "$total_passed passed, $total_failed failed, $total_skipped skipped"

@@ -405,25 +405,29 @@ int tl_file_check_view(const tl_tensor *hdr, const tl_storage *s);
  * Lua modules add the batch dimension for single samples, so images are
  * always [N, C, H, W]. */
 
-/* SpatialConvolution(MM): weight [O, C*kH*kW] (or [O, C, kH, kW]), bias [O]
- * or NULL. finput gets the unfolded input of the batch [N, C*kH*kW, oH*oW],
- * used again by backward_params; fgradInput and partial are scratch. */
+/* SpatialConvolution(MM) and, with dilation > 1, SpatialDilatedConvolution:
+ * weight [O, C*kH*kW] (or [O, C, kH, kW]), bias [O] or NULL. finput gets
+ * the unfolded input of the batch [N, C*kH*kW, oH*oW], used again by
+ * backward_params; fgradInput and partial are scratch. backward_input reads
+ * only the sizes of input (the full, transposed and volumetric convolutions
+ * pass a stride-0 header of the right shape). */
 int tl_nn_conv2d_forward(const tl_tensor *input, const tl_tensor *weight, const tl_tensor *bias,
                          tl_tensor *output, tl_tensor *finput, int32_t kW, int32_t kH, int32_t dW,
-                         int32_t dH, int32_t padW, int32_t padH);
+                         int32_t dH, int32_t padW, int32_t padH, int32_t dilW, int32_t dilH);
 int tl_nn_conv2d_backward_input(const tl_tensor *input, const tl_tensor *gradOutput,
                                 const tl_tensor *weight, tl_tensor *gradInput, tl_tensor *fgradInput,
                                 int32_t kW, int32_t kH, int32_t dW, int32_t dH, int32_t padW,
-                                int32_t padH);
+                                int32_t padH, int32_t dilW, int32_t dilH);
 int tl_nn_conv2d_backward_params(const tl_tensor *gradOutput, const tl_tensor *finput,
                                  tl_tensor *gradWeight, tl_tensor *gradBias, tl_tensor *partial,
                                  double scale);
 
 /* Pooling over the last two dimensions; indices (LongTensor) hold the
- * 0-based position y*W + x of each window's max within its plane. */
+ * 0-based position y*W + x of each window's max within its plane. Max
+ * pooling takes a dilation (1 = contiguous windows). */
 int tl_nn_maxpool2d_forward(const tl_tensor *input, tl_tensor *output, tl_tensor *indices,
                             int32_t kW, int32_t kH, int32_t dW, int32_t dH, int32_t padW,
-                            int32_t padH, int32_t ceil_mode);
+                            int32_t padH, int32_t dilW, int32_t dilH, int32_t ceil_mode);
 int tl_nn_maxpool2d_backward(const tl_tensor *input, const tl_tensor *gradOutput,
                              const tl_tensor *indices, tl_tensor *gradInput);
 int tl_nn_avgpool2d_forward(const tl_tensor *input, tl_tensor *output, int32_t kW, int32_t kH,

@@ -1,0 +1,29 @@
+-- nn/init.lua: the nn package (Torch7's torch/nn): modules, containers
+-- and criteria, loaded family by family.
+--
+-- Heavy kernels (convolution, pooling, batch normalization, transfer
+-- functions, softmax) are C functions of the engine declared under
+-- "nn kernels" in torchlight.h and reached through torch._C; the rest is
+-- Lua over tensor methods. Single samples and batches are normalised in one
+-- place (nn.utils.batchIn / batchOut), not in each module.
+
+require 'torch'
+
+nn = nn or {}
+
+require 'nn.utils'
+require 'nn.Module'
+require 'nn.Criterion'
+require 'nn.containers'
+require 'nn.simple'
+require 'nn.transfer'
+require 'nn.spatial'
+require 'nn.temporal'
+require 'nn.volumetric'
+require 'nn.normalization'
+require 'nn.table'
+require 'nn.criteria'
+require 'nn.StochasticGradient'
+require 'nn.Jacobian'
+
+return nn

@@ -1,0 +1,175 @@
+/*
+ * conv.c: 2-D convolution lowered to GEMM (Torch7's SpatialConvolutionMM).
+ *
+ * Each sample is unfolded into columns [C*kH*kW, oH*oW] (im2col), so the
+ * convolution is one matrix product with the weight [O, C*kH*kW]. The
+ * batch is split over OpenMP threads, each calling a single-threaded BLAS
+ * (OpenBLAS runs serially inside a parallel region); a single sample uses
+ * the multi-threaded BLAS instead. finput keeps the columns of the whole
+ * batch from the forward pass for accGradParameters, as Torch7 does.
+ * Dilation spaces the kernel taps (SpatialDilatedConvolution); the full,
+ * depth-wise, map and volumetric convolutions of the Lua side reuse these
+ * three kernels.
+ */
+#include "nn.h"
+#include <cblas.h>
+#include <omp.h>
+
+typedef struct tl_nn_conv_geom {
+  int64_t kW, kH, dW, dH, padW, padH, dilW, dilH;
+} tl_nn_conv_geom;
+
+#define real float
+#define TLNN(name) name##_f
+#define GEMM cblas_sgemm
+#include "conv.inc"
+#undef real
+#undef TLNN
+#undef GEMM
+
+#define real double
+#define TLNN(name) name##_d
+#define GEMM cblas_dgemm
+#include "conv.inc"
+#undef real
+#undef TLNN
+#undef GEMM
+
+/* Validates the geometry and the input [N, C, H, W]; sets the output size. */
+static int tl_nn_conv_setup(const char *fn, const tl_tensor *input, int32_t kW, int32_t kH,
+                            int32_t dW, int32_t dH, int32_t padW, int32_t padH, int32_t dilW,
+                            int32_t dilH, tl_nn_conv_geom *g, int64_t *oH, int64_t *oW)
+{
+  if (kW <= 0 || kH <= 0 || dW <= 0 || dH <= 0 || padW < 0 || padH < 0 || dilW <= 0 || dilH <= 0) {
+    return tl_error_set("%s: bad geometry: kernel %dx%d, step %d,%d, padding %d,%d, dilation %d,%d",
+                        fn, kW, kH, dW, dH, padW, padH, dilW, dilH);
+  }
+  if (tl_check_ndim(fn, input, 4, "input")) return -1;
+  int64_t H = input->size[2], W = input->size[3];
+  /* the extent of a dilated kernel */
+  int64_t eH = (int64_t)dilH * (kH - 1) + 1, eW = (int64_t)dilW * (kW - 1) + 1;
+  if (H + 2 * padH < eH || W + 2 * padW < eW) {
+    return tl_error_set("%s: input image (%lldx%lld) with padding %d,%d is smaller than the kernel "
+                        "(%lldx%lld)", fn, (long long)H, (long long)W, padH, padW, (long long)eH,
+                        (long long)eW);
+  }
+  *g = (tl_nn_conv_geom){kW, kH, dW, dH, padW, padH, dilW, dilH};
+  *oH = (H + 2 * padH - eH) / dH + 1;
+  *oW = (W + 2 * padW - eW) / dW + 1;
+  return 0;
+}
+
+int tl_nn_conv2d_forward(const tl_tensor *input, const tl_tensor *weight, const tl_tensor *bias,
+                         tl_tensor *output, tl_tensor *finput, int32_t kW, int32_t kH, int32_t dW,
+                         int32_t dH, int32_t padW, int32_t padH, int32_t dilW, int32_t dilH)
+{
+  const char *fn = "SpatialConvolution";
+  tl_nn_conv_geom g;
+  int64_t oH, oW;
+  if (tl_nn_check(fn, input, "input", -1) || tl_nn_check(fn, weight, "weight", input->dtype) ||
+      (bias && tl_nn_check(fn, bias, "bias", input->dtype)) ||
+      tl_nn_check_out(fn, output, "output", input->dtype) ||
+      tl_nn_check_out(fn, finput, "finput", input->dtype)) return -1;
+  if (tl_nn_conv_setup(fn, input, kW, kH, dW, dH, padW, padH, dilW, dilH, &g, &oH, &oW)) return -1;
+  int64_t N = input->size[0], C = input->size[1], H = input->size[2], W = input->size[3];
+  int64_t K = C * kH * kW, O = weight->ndim > 0 ? weight->size[0] : 0;
+  if (O == 0 || tl_tensor_numel(weight) != O * K) {
+    char s[TL_SHAPE_STRLEN];
+    return tl_error_set("%s: weight %s does not match %lld input planes and a %dx%d kernel", fn,
+                        tl_shape_str(weight, s, sizeof s), (long long)C, kH, kW);
+  }
+  if (bias && tl_tensor_numel(bias) != O) {
+    return tl_error_set("%s: bias has %lld elements, expected %lld", fn,
+                        (long long)tl_tensor_numel(bias), (long long)O);
+  }
+  if (tl_nn_resize(output, 4, N, O, oH, oW) || tl_nn_resize(finput, 3, N, K, oH * oW, 0)) return -1;
+  if (input->dtype == TL_FLOAT) {
+    tl_nn_conv_forward_f(tl_tensor_data(input), tl_tensor_data(weight),
+                         bias ? tl_tensor_data(bias) : NULL, tl_tensor_data(output),
+                         tl_tensor_data(finput), N, C, H, W, O, oH, oW, &g);
+  } else {
+    tl_nn_conv_forward_d(tl_tensor_data(input), tl_tensor_data(weight),
+                         bias ? tl_tensor_data(bias) : NULL, tl_tensor_data(output),
+                         tl_tensor_data(finput), N, C, H, W, O, oH, oW, &g);
+  }
+  return 0;
+}
+
+/* Threads for the batch loops: one for a single sample or a small job
+ * (work: multiply-adds of the whole batch), else up to one per sample. */
+static int32_t tl_nn_conv_threads(int64_t N, int64_t work)
+{
+  int32_t t = tl_threads();
+  if (N <= 1 || work <= TL_PARALLEL_GRAIN) return 1;
+  return N < t ? (int32_t)N : t;
+}
+
+int tl_nn_conv2d_backward_input(const tl_tensor *input, const tl_tensor *gradOutput,
+                                const tl_tensor *weight, tl_tensor *gradInput, tl_tensor *fgradInput,
+                                int32_t kW, int32_t kH, int32_t dW, int32_t dH, int32_t padW,
+                                int32_t padH, int32_t dilW, int32_t dilH)
+{
+  const char *fn = "SpatialConvolution";
+  tl_nn_conv_geom g;
+  int64_t oH, oW;
+  if (tl_nn_check_out(fn, input, "input", -1) ||
+      tl_nn_check(fn, gradOutput, "gradOutput", input->dtype) ||
+      tl_nn_check(fn, weight, "weight", input->dtype) ||
+      tl_nn_check_out(fn, gradInput, "gradInput", input->dtype) ||
+      tl_nn_check_out(fn, fgradInput, "fgradInput", input->dtype)) return -1;
+  if (tl_nn_conv_setup(fn, input, kW, kH, dW, dH, padW, padH, dilW, dilH, &g, &oH, &oW)) return -1;
+  int64_t N = input->size[0], C = input->size[1], H = input->size[2], W = input->size[3];
+  int64_t K = C * kH * kW, O = weight->ndim > 0 ? weight->size[0] : 0;
+  if (gradOutput->ndim != 4 || gradOutput->size[0] != N || gradOutput->size[1] != O ||
+      gradOutput->size[2] != oH || gradOutput->size[3] != oW || tl_tensor_numel(weight) != O * K) {
+    char s[TL_SHAPE_STRLEN];
+    return tl_error_set("%s: gradOutput %s, expected [%lld x %lld x %lld x %lld]", fn,
+                        tl_shape_str(gradOutput, s, sizeof s), (long long)N, (long long)O,
+                        (long long)oH, (long long)oW);
+  }
+  int32_t nt = tl_nn_conv_threads(N, N * K * oH * oW * O);
+  if (tl_nn_resize(gradInput, 4, N, C, H, W) || tl_nn_resize(fgradInput, 3, nt, K, oH * oW, 0))
+    return -1;
+  if (input->dtype == TL_FLOAT) {
+    tl_nn_conv_backward_input_f(tl_tensor_data(gradOutput), tl_tensor_data(weight),
+                                tl_tensor_data(gradInput), tl_tensor_data(fgradInput), N, C, H, W,
+                                O, oH, oW, nt, &g);
+  } else {
+    tl_nn_conv_backward_input_d(tl_tensor_data(gradOutput), tl_tensor_data(weight),
+                                tl_tensor_data(gradInput), tl_tensor_data(fgradInput), N, C, H, W,
+                                O, oH, oW, nt, &g);
+  }
+  return 0;
+}
+
+int tl_nn_conv2d_backward_params(const tl_tensor *gradOutput, const tl_tensor *finput,
+                                 tl_tensor *gradWeight, tl_tensor *gradBias, tl_tensor *partial,
+                                 double scale)
+{
+  const char *fn = "SpatialConvolution";
+  if (tl_nn_check(fn, gradOutput, "gradOutput", -1) ||
+      tl_nn_check(fn, finput, "finput", gradOutput->dtype) ||
+      tl_nn_check(fn, gradWeight, "gradWeight", gradOutput->dtype) ||
+      (gradBias && tl_nn_check(fn, gradBias, "gradBias", gradOutput->dtype)) ||
+      tl_nn_check_out(fn, partial, "partial", gradOutput->dtype)) return -1;
+  if (gradOutput->ndim != 4 || finput->ndim != 3 || finput->size[0] != gradOutput->size[0] ||
+      finput->size[2] != gradOutput->size[2] * gradOutput->size[3]) {
+    return tl_error_set("%s: accGradParameters needs the columns of the last forward pass", fn);
+  }
+  int64_t N = gradOutput->size[0], O = gradOutput->size[1], K = finput->size[1], HW = finput->size[2];
+  if (tl_tensor_numel(gradWeight) != O * K || (gradBias && tl_tensor_numel(gradBias) != O)) {
+    return tl_error_set("%s: gradWeight/gradBias do not match %lld output planes", fn, (long long)O);
+  }
+  int32_t nt = tl_nn_conv_threads(N, N * O * K * HW);
+  if (tl_nn_resize(partial, 3, nt, O, K + 1, 0)) return -1;
+  if (gradOutput->dtype == TL_FLOAT) {
+    tl_nn_conv_backward_params_f(tl_tensor_data(gradOutput), tl_tensor_data(finput),
+                                 tl_tensor_data(gradWeight), gradBias ? tl_tensor_data(gradBias) : NULL,
+                                 tl_tensor_data(partial), N, O, K, HW, nt, (float)scale);
+  } else {
+    tl_nn_conv_backward_params_d(tl_tensor_data(gradOutput), tl_tensor_data(finput),
+                                 tl_tensor_data(gradWeight), gradBias ? tl_tensor_data(gradBias) : NULL,
+                                 tl_tensor_data(partial), N, O, K, HW, nt, scale);
+  }
+  return 0;
+}

@@ -51,9 +51,19 @@ run_suite release build/th "$@"
 
 if [[ -z "${TL_NO_SANITIZE:-}" ]]; then
   if BUILD_DIR="$repo/build-asan" CMAKE_ARGS="-DTL_SANITIZE=ON" "$repo/scripts/setup.sh"; then
-    ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
-    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}" \
-      run_suite sanitize build-asan/th "$@"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+    asan="detect_leaks=1:halt_on_error=1:abort_on_error=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+    if (($#)); then
+      ASAN_OPTIONS=$asan run_suite sanitize build-asan/th "$@"
+    else
+      # The dashboard runs SDL in-process; SDL's dlopened X11 drivers leave
+      # allocations LeakSanitizer can only report as "<unknown module>"
+      # once they are unloaded, so that one file runs without leak checks.
+      # Every other file keeps them (a leaked engine object fails the run).
+      mapfile -t files < <(cd tests && ls test_*.lua | grep -v '^test_dashboard')
+      ASAN_OPTIONS=$asan run_suite sanitize build-asan/th "${files[@]}"
+      ASAN_OPTIONS="$asan:detect_leaks=0" run_suite sanitize-sdl build-asan/th test_dashboard
+    fi
   else
     echo "== sanitize: build failed"
     total_failed=$((total_failed + 1))

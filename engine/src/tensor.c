@@ -79,8 +79,8 @@ int tl_tensor_set_storage(tl_tensor *t, tl_storage *s, int64_t offset, int32_t n
   if (tl_check_shape("set", ndim, size)) return -1;
   if (offset < 0) return tl_error_set("set: negative storage offset %lld", (long long)offset);
   tl_tensor tmp = {.ndim = ndim};
-  memcpy(tmp.size, size, sizeof(int64_t) * (size_t)ndim);
-  if (stride) {
+  if (ndim > 0) memcpy(tmp.size, size, sizeof(int64_t) * (size_t)ndim);
+  if (stride && ndim > 0) {
     for (int32_t d = 0; d < ndim; d++)
       if (stride[d] < 0) return tl_error_set("set: negative stride %lld", (long long)stride[d]);
     memcpy(tmp.stride, stride, sizeof(int64_t) * (size_t)ndim);
@@ -258,7 +258,7 @@ int tl_tensor_resize(tl_tensor *t, int32_t ndim, const int64_t *size)
     }
   }
   t->ndim = ndim;
-  memcpy(t->size, size, sizeof(int64_t) * (size_t)ndim);
+  if (ndim > 0) memcpy(t->size, size, sizeof(int64_t) * (size_t)ndim);
   tl_contiguous_strides(t);
   return 0;
 }

@@ -19,12 +19,18 @@ static double now(void)
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static void decode_png(const char *path)
+/* Returns 0, or 1 when the file cannot be read. */
+static int decode_png(const char *path)
 {
   FILE *fp = fopen(path, "rb");
+  if (!fp) return 1;
   png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
   png_infop info = png_create_info_struct(png);
-  if (!fp || setjmp(png_jmpbuf(png))) exit(1);
+  if (setjmp(png_jmpbuf(png))) {
+    png_destroy_read_struct(&png, &info, NULL);
+    fclose(fp);
+    return 1;
+  }
   png_init_io(png, fp);
   png_read_info(png, info);
   png_uint_32 h = png_get_image_height(png, info);
@@ -39,14 +45,15 @@ static void decode_png(const char *path)
   free(rows);
   free(buf);
   fclose(fp);
+  return 0;
 }
 
-static void decode_jpeg(const char *path)
+static int decode_jpeg(const char *path)
 {
   struct jpeg_decompress_struct cinfo;
   struct jpeg_error_mgr err;
   FILE *fp = fopen(path, "rb");
-  if (!fp) exit(1);
+  if (!fp) return 1;
   cinfo.err = jpeg_std_error(&err);
   jpeg_create_decompress(&cinfo);
   jpeg_stdio_src(&cinfo, fp);
@@ -62,6 +69,7 @@ static void decode_jpeg(const char *path)
   jpeg_destroy_decompress(&cinfo);
   free(buf);
   fclose(fp);
+  return 0;
 }
 
 int main(int argc, char **argv)
@@ -71,9 +79,9 @@ int main(int argc, char **argv)
   double best_png = 1e9, best_jpg = 1e9;
   for (int i = 0; i < n; i++) {
     double t0 = now();
-    decode_png(argv[1]);
+    if (decode_png(argv[1])) return 1;
     double t1 = now();
-    decode_jpeg(argv[2]);
+    if (decode_jpeg(argv[2])) return 1;
     double t2 = now();
     if (t1 - t0 < best_png) best_png = t1 - t0;
     if (t2 - t1 < best_jpg) best_jpg = t2 - t1;

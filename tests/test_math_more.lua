@@ -684,6 +684,34 @@ function T.lapack_decompositions()
   assert_near(torch.abs(er:select(2, 2)), { 1, 1 }, 1e-12)
 end
 
+-- Small eigen/SVD calls run OpenBLAS on one thread (linalg.c); the
+-- thread count must come back, and the results must not depend on it.
+function T.lapack_small_calls_restore_threads()
+  local saved = torch.getnumthreads()
+  for _, tn in ipairs(FLOATS) do
+    local tl = tn == 'Float' and 1e-3 or 1e-9
+    local A = rand_matrix(tn, 40, 30)
+    torch.setnumthreads(1)
+    local u1, s1, v1 = torch.svd(A)
+    torch.setnumthreads(2)
+    local u2, s2, v2 = torch.svd(A)
+    local C = torch._C
+    assert(C.tl_blas_get_num_threads() == 2, 'svd left OpenBLAS at ' .. C.tl_blas_get_num_threads() .. ' threads')
+    assert_near(s2, s1, tl, tn .. ' svd, 1 and 2 threads')
+    assert_near(u2 * torch.diag(s2) * v2:t(), A, tl, tn .. ' svd at 2 threads')
+    local S = A:t() * A
+    local e = torch.symeig(S)
+    assert(C.tl_blas_get_num_threads() == 2, 'symeig left OpenBLAS at ' .. C.tl_blas_get_num_threads() .. ' threads')
+    assert_near(e:sum(), torch.trace(S), tl * 100, tn .. ' symeig eigenvalues sum to the trace')
+    -- the thread count still reaches BLAS: a 2-thread mm matches 1 thread
+    local M = rand_matrix(tn, 300, 300)
+    local p2 = M * M
+    torch.setnumthreads(1)
+    assert_near(M * M, p2, tl, tn .. ' mm after LAPACK')
+  end
+  torch.setnumthreads(saved)
+end
+
 function T.lapack_errors()
   assert_error(function() torch.inverse(torch.Tensor(2, 3)) end, 'inverse: A must be square, got [2 x 3]')
   assert_error(function() torch.inverse(torch.Tensor({ { 1, 2 }, { 2, 4 } })) end, 'inverse: the matrix is singular')

@@ -170,6 +170,8 @@ int tl_masked_select(tl_tensor *res, const tl_tensor *t, const tl_tensor *mask);
 void tl_set_num_threads(int32_t n);
 int32_t tl_get_num_threads(void);
 int32_t tl_get_num_cores(void);
+/* The threads OpenBLAS will use for its next call (0: not loaded yet). */
+int32_t tl_blas_get_num_threads(void);
 
 /* ---- math ops ----------------------------------------------------------
  * The op list is declared once (engine/src/ops/ops.def) and read by the

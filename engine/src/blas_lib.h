@@ -21,15 +21,22 @@
 
 /* OpenBLAS's own extension (not in cblas.h of every BLAS). */
 void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);
 
 /* X(name) for every function in the table. */
 #define TL_BLAS_FUNCTIONS(X)                                                          \
   X(cblas_sgemm) X(cblas_dgemm) X(cblas_sgemv) X(cblas_dgemv) X(cblas_sger)           \
   X(cblas_dger) X(cblas_sdot) X(cblas_ddot) X(openblas_set_num_threads)               \
-  X(LAPACKE_dgesv) X(LAPACKE_dgels) X(LAPACKE_dtrtrs) X(LAPACKE_dsyev)                \
-  X(LAPACKE_dgeev) X(LAPACKE_dgesdd) X(LAPACKE_dgetrf) X(LAPACKE_dgetri)              \
-  X(LAPACKE_dpotrf) X(LAPACKE_dpotrs) X(LAPACKE_dpotri) X(LAPACKE_dpstrf)             \
-  X(LAPACKE_dgeqrf) X(LAPACKE_dorgqr) X(LAPACKE_dormqr)
+  X(openblas_get_num_threads)                                                         \
+  TL_LAPACK_FUNCTIONS(X, s) TL_LAPACK_FUNCTIONS(X, d)
+
+/* The LAPACK routines the engine calls, in precision P (s or d). */
+#define TL_LAPACK_FUNCTIONS(X, P)                                                     \
+  X(LAPACKE_##P##gesv) X(LAPACKE_##P##gels) X(LAPACKE_##P##trtrs) X(LAPACKE_##P##syev) \
+  X(LAPACKE_##P##geev) X(LAPACKE_##P##gesdd) X(LAPACKE_##P##getrf)                     \
+  X(LAPACKE_##P##getri) X(LAPACKE_##P##potrf) X(LAPACKE_##P##potrs)                    \
+  X(LAPACKE_##P##potri) X(LAPACKE_##P##pstrf) X(LAPACKE_##P##geqrf)                    \
+  X(LAPACKE_##P##orgqr) X(LAPACKE_##P##ormqr)
 
 typedef struct tl_blas_table {
   int32_t version;   /* TL_BLAS_TABLE_VERSION of the library that built it */
@@ -39,7 +46,7 @@ typedef struct tl_blas_table {
 } tl_blas_table;
 
 /* Changes whenever the table's layout does: a stale library is refused. */
-#define TL_BLAS_TABLE_VERSION 1
+#define TL_BLAS_TABLE_VERSION 2
 
 /* The symbol libtorchlight_blas.so exports, and its file name. */
 #define TL_BLAS_TABLE_SYMBOL "tl_blas_lib_table"

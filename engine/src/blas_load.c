@@ -92,6 +92,11 @@ int tl_blas_need(const char *fn)
   return tl_error_set("%s: cannot load the BLAS library %s: %s", fn, TL_BLAS_LIB_NAME, tl_blas_failure);
 }
 
+int32_t tl_blas_get_num_threads(void)
+{
+  return tl_blas ? (int32_t)tl_blas->openblas_get_num_threads() : 0;
+}
+
 void tl_blas_set_threads(int32_t n)
 {
   tl_blas_threads = n;

@@ -118,8 +118,14 @@ static double tl_red_sum_float_avx512(const float *p, int64_t n)
   __m512d a[8];
   for (int32_t j = 0; j < 8; j++) a[j] = _mm512_setzero_pd();
   int64_t i = 0;
-  for (; i + 64 <= n; i += 64)
+  for (; i + 64 <= n; i += 64) {
+    /* Four cache lines 8 KB ahead: the widening loop has too many uops
+     * per line for the out-of-order window to keep enough lines in
+     * flight from DRAM on its own (about 7% at 10M floats, 1 thread).
+     * Prefetches past the end of p are harmless hints. */
+    for (int32_t j = 0; j < 4; j++) _mm_prefetch((const char *)(p + i + 2048 + 16 * j), _MM_HINT_T0);
     for (int32_t j = 0; j < 8; j++) a[j] = _mm512_add_pd(a[j], _mm512_cvtps_pd(_mm256_loadu_ps(p + i + 8 * j)));
+  }
   for (int32_t j = 1; j < 8; j++) a[0] = _mm512_add_pd(a[0], a[j]);
   double acc = _mm512_reduce_add_pd(a[0]);
   for (; i < n; i++) acc += (double)p[i];

@@ -423,6 +423,23 @@ int tl_nn_conv2d_backward_input(const tl_tensor *input, const tl_tensor *gradOut
 int tl_nn_conv2d_backward_params(const tl_tensor *gradOutput, const tl_tensor *finput,
                                  tl_tensor *gradWeight, tl_tensor *gradBias, tl_tensor *partial,
                                  double scale);
+/* The same convolution at stride 1 without padding or dilation, computed
+ * directly (no columns): faster when an output sums few taps (a first
+ * layer on a large image). direct_ok says whether a geometry takes this
+ * path (1) or the GEMM one (0); the direct functions refuse geometries
+ * they cannot compute. backward_params
+ * reads the forward pass's input; scratch and partial are scratch;
+ * gradBias may be NULL. */
+int tl_nn_conv2d_direct_ok(int32_t nInputPlane, int64_t inputWidth, int32_t kW, int32_t kH, int32_t dW,
+                           int32_t dH, int32_t padW, int32_t padH, int32_t dilW, int32_t dilH);
+int tl_nn_conv2d_direct_forward(const tl_tensor *input, const tl_tensor *weight, const tl_tensor *bias,
+                                tl_tensor *output, tl_tensor *scratch, int32_t kW, int32_t kH);
+int tl_nn_conv2d_direct_backward_input(const tl_tensor *input, const tl_tensor *gradOutput,
+                                       const tl_tensor *weight, tl_tensor *gradInput, tl_tensor *scratch,
+                                       int32_t kW, int32_t kH);
+int tl_nn_conv2d_direct_backward_params(const tl_tensor *input, const tl_tensor *gradOutput,
+                                        tl_tensor *gradWeight, tl_tensor *gradBias, tl_tensor *partial,
+                                        double scale, int32_t kW, int32_t kH);
 
 /* Pooling over the last two dimensions; indices (LongTensor) hold the
  * 0-based position y*W + x of each window's max within its plane. Max

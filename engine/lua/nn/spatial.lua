@@ -1,6 +1,7 @@
 -- nn/spatial.lua: modules over images: SpatialConvolution(MM), Dilated,
 -- Full, DepthWise and Map convolutions (all on the one GEMM kernel of
--- engine/src/nn/conv.c), SubSampling, Max/DilatedMax/Average/LP/Adaptive
+-- engine/src/nn/conv.c; SpatialConvolution takes its direct kernels for
+-- first layers on wide images), SubSampling, Max/DilatedMax/Average/LP/Adaptive
 -- pooling, MaxUnpooling, zero/reflection/replication padding, nearest and
 -- bilinear upsampling, PixelShuffle, Spatial/VolumetricDropout, nn.tables.
 -- Images are [C, H, W] (single) or [n, C, H, W] (batch), normalised with
@@ -60,8 +61,22 @@ local function conv_input(self, input)
   return x, single
 end
 
+-- Stride 1, no padding, few taps per output (a first layer): the direct
+-- kernels of conv.c, with no columns; otherwise unfold + GEMM.
+local function direct(self, x)
+  return C.tl_nn_conv2d_direct_ok(self.nInputPlane, x:size(4), self.kW, self.kH, self.dW, self.dH,
+                                  self.padW, self.padH, self.dilationW or 1, self.dilationH or 1) == 1
+end
+
 function Conv:updateOutput(input)
   local x, single = conv_input(self, input)
+  if direct(self, x) then
+    if C.tl_nn_conv2d_direct_forward(x._c, self.weight._c, self.bias and self.bias._c, self.output._c,
+                                     buf(self, '_scratch', x)._c, self.kW, self.kH) ~= 0 then
+      raise(2, self)
+    end
+    return batchOut(self.output, single)
+  end
   local finput = buf(self, 'finput', x)
   if C.tl_nn_conv2d_forward(x._c, self.weight._c, self.bias and self.bias._c, self.output._c,
                             finput._c, self.kW, self.kH, self.dW, self.dH, self.padW, self.padH,
@@ -76,6 +91,13 @@ function Conv:updateGradInput(input, gradOutput)
   local x, single = conv_input(self, input)
   local g = gradOutput:contiguous()
   if single then g = g:view(1, g:size(1), g:size(2), g:size(3)) end
+  if direct(self, x) then
+    if C.tl_nn_conv2d_direct_backward_input(x._c, g._c, self.weight._c, self.gradInput._c,
+                                            buf(self, '_scratch', x)._c, self.kW, self.kH) ~= 0 then
+      raise(2, self)
+    end
+    return batchOut(self.gradInput, single)
+  end
   local fgrad = buf(self, 'fgradInput', x)
   if C.tl_nn_conv2d_backward_input(x._c, g._c, self.weight._c, self.gradInput._c, fgrad._c,
                                    self.kW, self.kH, self.dW, self.dH, self.padW, self.padH,
@@ -90,6 +112,13 @@ function Conv:accGradParameters(input, gradOutput, scale)
   local x, single = conv_input(self, input)
   local g = gradOutput:contiguous()
   if single then g = g:view(1, g:size(1), g:size(2), g:size(3)) end
+  if direct(self, x) then
+    if C.tl_nn_conv2d_direct_backward_params(x._c, g._c, self.gradWeight._c, self.gradBias and self.gradBias._c,
+                                             buf(self, '_partial', x)._c, scale, self.kW, self.kH) ~= 0 then
+      raise(2, self)
+    end
+    return
+  end
   local finput = self.finput
   if finput:dim() ~= 3 or finput:size(1) ~= x:size(1) then
     -- no columns from a forward pass on this input (e.g. after clearState)

@@ -412,4 +412,101 @@ function helpers.th_path()
   return exe
 end
 
+-- ---- nn checks (tests/test_nn.lua, test_nn_training.lua) --------------------
+
+-- The largest absolute difference between two tensors of as many elements.
+function helpers.max_err(a, b)
+  return (a:contiguous():view(-1) - b:contiguous():view(-1)):abs():max()
+end
+
+-- A copy of a tensor or of a nested list of tensors.
+function helpers.clone_all(x)
+  if torch.isTensor(x) then return x:clone() end
+  local r = {}
+  for i = 1, #x do r[i] = helpers.clone_all(x[i]) end
+  return r
+end
+
+-- ---- matrices as Lua tables (test_math_more.lua, test_math_linalg.lua) -------
+-- The reference is an r x c Lua matrix (a list of rows); the tensor under
+-- test holds it contiguous, transposed or narrowed.
+
+local MAT_FLOAT = { Float = true, Double = true }
+local MAT_TOL = { Float = 1e-4, Double = 1e-10 }
+local MAT_LAYOUTS = { 'contiguous', 'transposed', 'narrowed' }
+
+-- The comparison tolerance of a dtype: exact for the integer types.
+function helpers.mat_tol(tn) return MAT_TOL[tn] or 0 end
+
+-- Random non-zero values: floats in +-[0.1, 2], integers in [1, hi] with a
+-- random sign (Byte unsigned). Floats are rounded to float for Float.
+function helpers.mat_value(tn, hi)
+  if MAT_FLOAT[tn] then
+    local v = (0.1 + 1.9 * math.random()) * (math.random() < 0.5 and -1 or 1)
+    if tn == 'Float' then v = torch.FloatTensor({ v })[1] end
+    return v
+  end
+  local v = math.random(1, hi or 12)
+  if tn ~= 'Byte' and math.random() < 0.5 then v = -v end
+  return v
+end
+
+-- r x c Lua matrix of values
+function helpers.mat_values(tn, r, c, hi)
+  local m = {}
+  for i = 1, r do
+    m[i] = {}
+    for j = 1, c do m[i][j] = helpers.mat_value(tn, hi) end
+  end
+  return m
+end
+
+-- A tensor holding matrix m in a layout.
+function helpers.mat_make(tn, layout, m)
+  local r, c = #m, #m[1]
+  local ctor = torch[tn .. 'Tensor']
+  if layout == 'transposed' then
+    local t = ctor(c, r)
+    for i = 1, r do for j = 1, c do t[j][i] = m[i][j] end end
+    return t:t()
+  elseif layout == 'narrowed' then
+    local t = ctor(r + 2, c + 3):fill(7)
+    local v = t:narrow(1, 2, r):narrow(2, 3, c)
+    for i = 1, r do for j = 1, c do v[i][j] = m[i][j] end end
+    return v
+  end
+  local t = ctor(r, c)
+  for i = 1, r do for j = 1, c do t[i][j] = m[i][j] end end
+  return t
+end
+
+-- got is a 2D tensor holding the Lua matrix want, within the dtype's tolerance.
+function helpers.mat_check(what, got, want, tn)
+  assert(got:dim() == 2 and got:size(1) == #want and got:size(2) == #want[1],
+         string.format('%s: size %s, expected %dx%d', what, table.concat(got:size():totable(), 'x'), #want, #want[1]))
+  helpers.assert_near(got, want, helpers.mat_tol(tn), what)
+end
+
+-- Calls f(tn, layout, m, tensor, where) for each (dtype, layout) with a
+-- fresh r x c matrix m.
+function helpers.mat_each_case(types, r, c, f, hi)
+  for _, tn in ipairs(types) do
+    for _, layout in ipairs(MAT_LAYOUTS) do
+      local m = helpers.mat_values(tn, r, c, hi)
+      f(tn, layout, m, helpers.mat_make(tn, layout, m), string.format('torch.%sTensor %s', tn, layout))
+    end
+  end
+end
+
+-- A C cast to the element type: wraps integers.
+local INT_BITS = { Byte = 8, Char = 8, Short = 16, Int = 32 }
+function helpers.wrap_int(tn, v)
+  local bits = INT_BITS[tn]
+  if not bits then return v end
+  local m = 2 ^ bits
+  v = v % m
+  if tn ~= 'Byte' and v >= m / 2 then v = v - m end
+  return v
+end
+
 return helpers

@@ -207,4 +207,40 @@ function utils.batchOut(t, single)
   return t
 end
 
+-- ---- helpers shared between nn's own files ----------------------------------
+-- Underscored: internal to the package, not part of nn.utils' public API.
+
+-- The branching printout of Concat, Parallel (nn/containers.lua),
+-- ConcatTable and ParallelTable (nn/containers_table.lua). `lastArrow` is
+-- the arrow before the last child.
+function utils._branchString(self, lastArrow)
+  local tab, line = '  ', '\n'
+  local next, ext, extlast, last = '  |`-> ', '  |    ', '       ', '   ... -> '
+  local str = torch.type(self) .. ' {' .. line .. tab .. 'input'
+  for i = 1, #self.modules do
+    local s = tostring(self.modules[i])
+    if i == #self.modules then
+      str = str .. line .. tab .. lastArrow .. '(' .. i .. '): ' .. (s:gsub(line, line .. tab .. extlast))
+    else
+      str = str .. line .. tab .. next .. '(' .. i .. '): ' .. (s:gsub(line, line .. tab .. ext))
+    end
+  end
+  return str .. line .. tab .. last .. 'output' .. line .. '}'
+end
+
+-- The criteria's input and target must have as many elements; the error
+-- is raised at the caller of the criterion's method.
+function utils._checkSame(self, input, target)
+  if not torch.isTensor(input) or not torch.isTensor(target) or input:nElement() ~= target:nElement() then
+    error(string.format('%s: input %s and target %s must have the same number of elements',
+                        torch.type(self), torch.isTensor(input) and sizes_str(input) or torch.type(input),
+                        torch.isTensor(target) and sizes_str(target) or torch.type(target)), 3)
+  end
+end
+
+-- A criterion's scratch tensor sized like `like` (utils.buffer).
+function utils._sizedBuffer(self, name, like)
+  return utils.buffer(self, name, like):resizeAs(like)
+end
+
 return utils

@@ -8,7 +8,7 @@
  * which BLAS reads through its transpose flags. The forward pass writes
  * the bias into every row of the output and lets the GEMM add to it
  * (beta = 1); the bias gradient is a column sum, not a product with a
- * vector of ones. The Lua module (nn/simple.lua) did this with tensor
+ * vector of ones. The Lua module (nn/linear.lua) did this with tensor
  * methods, allocating a transposed and an expanded view on every call.
  */
 #include "nn.h"

@@ -18,6 +18,13 @@
 # thread); OMP_WAIT_POLICY=PASSIVE in the environment avoids most of it
 # (it applies to both sides). The load average is printed around each group.
 #
+# OPENBLAS_CORETYPE in the environment applies to both sides: it picks
+# OpenBLAS's kernels (ours, and PyTorch's matrix products; PyTorch's
+# convolutions use oneDNN, which ignores it). Unset, OpenBLAS and our
+# engine pick AVX-512 kernels on CPUs that have them; set to Haswell, both
+# use AVX2 ones. The value is printed with the load; NO_CORETYPE=1 unsets
+# it for the run.
+#
 # Output: the raw `name value unit` lines as they come (ours, then
 # `pytorch ...`), '#' lines with the load average around each group, then
 # the table. The machine is shared: compare the ratios, which come from one
@@ -44,6 +51,8 @@ ours_nets() {
   esac
 }
 
+[[ "${NO_CORETYPE:-0}" == 1 ]] && unset OPENBLAS_CORETYPE
+echo "# OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(unset)}"
 for ((r = 1; r <= rounds; r++)); do
   for g in "${groups[@]}"; do
     nets=$(ours_nets "$g") || exit 2

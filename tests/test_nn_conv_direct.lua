@@ -146,6 +146,29 @@ function T.threads_agree()
   assert(max_err(res[1][4], res[2][4]) < 1e-2 * res[1][4]:abs():max() * 1e-3, 'gradBias')
 end
 
+-- The direct path's scratch buffers go with clearState, so a saved model
+-- stays small; forward after clearState and a type change still works.
+function T.clear_state_and_type()
+  local m = nn.SpatialConvolution(1, 6, 7, 7)
+  local x = torch.Tensor(4, 1, 20, 120):uniform(-1, 1)
+  local y = m:forward(x):clone()
+  m:backward(x, y)
+  local buffered = 0
+  for _, k in ipairs({ '_scratch', '_partial', 'finput', 'fgradInput' }) do
+    if m[k] then buffered = buffered + m[k]:nElement() end
+  end
+  assert(buffered > 10000, 'the direct path keeps scratch between calls')
+  m:clearState()
+  local f = torch.MemoryFile()
+  f:writeObject(m)
+  local size = #f:storage()
+  f:close()
+  assert(size < 65536, 'a cleared module saves ' .. size .. ' bytes (its buffers hold 400 KB)')
+  assert(max_err(m:forward(x), y) == 0, 'forward after clearState')
+  m:float()
+  assert(max_err(m:forward(x:float()), y) < 1e-4, 'forward after :float()')
+end
+
 function T.errors()
   local x = torch.FloatTensor(1, 2, 10, 80):uniform()
   local w = torch.FloatTensor(3, 2, 3, 3):uniform()

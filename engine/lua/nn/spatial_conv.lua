@@ -137,11 +137,12 @@ function Conv:type(type, tensorCache)
   self.finput = self.finput and torch.Tensor()
   self.fgradInput = self.fgradInput and torch.Tensor()
   self._partial = nil
+  self._scratch = nil
   return parent.type(self, type, tensorCache)
 end
 
 function Conv:clearState()
-  nn.utils.clear(self, 'finput', 'fgradInput', '_partial')
+  nn.utils.clear(self, 'finput', 'fgradInput', '_partial', '_scratch')
   return parent.clearState(self)
 end
 

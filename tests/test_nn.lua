@@ -292,6 +292,53 @@ local function random_input(sz, case)
   return x
 end
 
+-- Elements held by a module's own tensor fields (not submodules'), apart
+-- from its parameters and their gradients.
+local function buffered_elements(m)
+  local params, grads = m:parameters()
+  local own = {}
+  for _, list in ipairs({ params or {}, grads or {} }) do
+    for _, t in ipairs(list) do own[t] = true end
+  end
+  local n = 0
+  for _, v in pairs(m) do
+    if torch.isTensor(v) and not own[v] then n = n + v:nElement() end
+  end
+  return n
+end
+
+-- After forward and backward on a batch, clearState leaves no buffer
+-- bigger than the module's parameters (running statistics and the like
+-- stay), so saved models stay small.
+T.clearState_drops_every_buffer = function()
+  local bad = {}
+  for _, case in ipairs(cases) do
+    local name, make, sz = case[1], case[2], case[3]
+    local m = make()
+    local bsz = { case.batchOnly or 3 }
+    for i = 1, #sz do bsz[i + 1] = sz[i] end
+    local x = case.batch == false and random_input(sz, case) or random_input(bsz, case)
+    local y = m:forward(x)
+    m:backward(x, rand_like(y))
+    m:clearState()
+    local params = m:parameters()
+    local pn = 0
+    for _, p in ipairs(params or {}) do pn = pn + p:nElement() end
+    local left = buffered_elements(m)
+    if left > math.max(64, pn) then bad[#bad + 1] = name .. ' keeps ' .. left end
+  end
+  assert(#bad == 0, 'after clearState: ' .. table.concat(bad, ', '))
+  -- inner modules that are fields, not children: Contrastive holds a Sequential
+  local m = nn.SpatialContrastiveNormalization(3, torch.ones(3, 3))
+  local x = torch.rand(3, 3, 6, 6)
+  m:backward(x, m:forward(x):clone())
+  local before = torch.serialize(m):len()
+  m:clearState()
+  local after = torch.serialize(m):len()
+  assert(after < before / 4, string.format('SpatialContrastiveNormalization: %d -> %d bytes', before, after))
+  assert_near(m:forward(x), nn.SpatialContrastiveNormalization(3, torch.ones(3, 3)):forward(x), 0)
+end
+
 for _, case in ipairs(cases) do
   local name, make, sz = case[1], case[2], case[3]
   if not case.batchOnly then

@@ -287,6 +287,14 @@ function SSN:updateGradInput(input, gradOutput)
   return self.gradInput
 end
 
+-- The buffers are the inner modules' outputs and the border coefficients:
+-- clearState empties both (Torch7 kept them).
+function SSN:clearState()
+  nn.utils.clear(self, 'localsums', 'adjustedsums', 'coef', '_coef', 'ones')
+  for _, m in ipairs({ self.meanestimator, self.subtractor, self.divider }) do m:clearState() end
+  return ssnparent.clearState(self)
+end
+
 local SDN, sdnparent = torch.class('nn.SpatialDivisiveNormalization', 'nn.Module')
 
 function SDN:__init(nInputPlane, kernel, threshold, thresval)
@@ -323,6 +331,14 @@ function SDN:updateGradInput(input, gradOutput)
   return self.gradInput
 end
 
+function SDN:clearState()
+  nn.utils.clear(self, 'localstds', 'adjustedstds', 'thresholdedstds', 'coef', '_coef', 'ones')
+  for _, m in ipairs({ self.meanestimator, self.stdestimator, self.normalizer, self.divider, self.thresholder }) do
+    m:clearState()
+  end
+  return sdnparent.clearState(self)
+end
+
 local SCN, scnparent = torch.class('nn.SpatialContrastiveNormalization', 'nn.Module')
 
 function SCN:__init(nInputPlane, kernel, threshold, thresval)
@@ -344,4 +360,9 @@ end
 function SCN:updateGradInput(input, gradOutput)
   self.gradInput = self.normalizer:backward(input, gradOutput)
   return self.gradInput
+end
+
+function SCN:clearState()
+  self.normalizer:clearState()
+  return scnparent.clearState(self)
 end

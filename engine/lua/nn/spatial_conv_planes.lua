@@ -387,3 +387,8 @@ function Sub:accGradParameters(input, gradOutput, scale)
   self._gs:resizeAs(g):copy(g):cmul(s)
   self.gradWeight:add(scale, self._gs:view(n, c, -1):sum(3):sum(1):view(-1))
 end
+
+function Sub:clearState()
+  nn.utils.clear(self, '_sum', '_g', '_gs')
+  return subparent.clearState(self)
+end

@@ -156,6 +156,11 @@ function UpNN:updateGradInput(input, gradOutput)
   return batchOut(self.gradInput, single)
 end
 
+function UpNN:clearState()
+  nn.utils.clear(self, '_sum')
+  return upparent.clearState(self)
+end
+
 -- ---- SpatialUpSamplingBilinear (corners aligned, as Torch7) ----------------
 -- Separable: out = A_h X A_w^T per plane with interpolation matrices A.
 

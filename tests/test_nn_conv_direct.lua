@@ -4,8 +4,8 @@
 -- wide (tl_nn_conv2d_direct_ok). Checked against the GEMM path and a
 -- plain double reference, by finite differences through the module, on
 -- the shapes that exercise each code path (register blocks of 6 planes
--- and of 1-2 planes, single vectors, the overlapping last vector, narrow
--- rows), in Float and Double.
+-- and of 1-2 planes, single vectors, the overlapping last vector), in
+-- Float and Double.
 
 require 'nn'
 local helpers = require 'helpers'

@@ -222,20 +222,12 @@ function Full:__init(nInputPlane, nOutputPlane, kW, kH, dW, dH, padW, padH, adjW
   self:reset()
 end
 
-function Full:noBias()
-  self.bias = nil
-  self.gradBias = nil
-  return self
-end
+Full.noBias = Conv.noBias
 
+-- Torch7's uniform initialisation, as SpatialConvolution's (which also
+-- returns self).
 function Full:reset(stdv)
-  if stdv then
-    stdv = stdv * math.sqrt(3)
-  else
-    stdv = 1 / math.sqrt(self.kW * self.kH * self.nInputPlane)
-  end
-  self.weight:uniform(-stdv, stdv)
-  if self.bias then self.bias:uniform(-stdv, stdv) end
+  Conv.reset(self, stdv)
 end
 
 local function full_input(self, input)

@@ -31,10 +31,7 @@ int tl_nn_act_forward(int32_t kind, const tl_tensor *input, tl_tensor *output, d
   if (input->dtype == TL_FLOAT && (kind == TL_NN_TANH || kind == TL_NN_SIGMOID))
     return tl_pointwise(kind == TL_NN_TANH ? TL_OP_tanh : TL_OP_sigmoid, output, input, NULL, NULL, 0, 0);
   int64_t n = tl_tensor_numel(input);
-  if (input->dtype == TL_FLOAT)
-    tl_nn_act_fwd_f(kind, tl_tensor_data(input), tl_tensor_data(output), n, (float)a, (float)b);
-  else
-    tl_nn_act_fwd_d(kind, tl_tensor_data(input), tl_tensor_data(output), n, a, b);
+  TL_NN_CALL(input->dtype, tl_nn_act_fwd, kind, tl_tensor_data(input), tl_tensor_data(output), n, a, b);
   return 0;
 }
 
@@ -54,12 +51,9 @@ int tl_nn_act_backward(int32_t kind, const tl_tensor *input, const tl_tensor *ou
   if (gradInput != gradOutput && tl_tensor_resize_as(gradInput, output)) return -1;
   if (!tl_tensor_is_contiguous(gradInput)) return tl_error_set("%s: gradInput must be contiguous", fn);
   int64_t n = tl_tensor_numel(output);
-  if (output->dtype == TL_FLOAT)
-    tl_nn_act_bwd_f(kind, input ? tl_tensor_data(input) : NULL, tl_tensor_data(output),
-                    tl_tensor_data(gradOutput), tl_tensor_data(gradInput), n, (float)a, (float)b);
-  else
-    tl_nn_act_bwd_d(kind, input ? tl_tensor_data(input) : NULL, tl_tensor_data(output),
-                    tl_tensor_data(gradOutput), tl_tensor_data(gradInput), n, a, b);
+  TL_NN_CALL(output->dtype, tl_nn_act_bwd,
+             kind, input ? tl_tensor_data(input) : NULL, tl_tensor_data(output), tl_tensor_data(gradOutput),
+             tl_tensor_data(gradInput), n, a, b);
   return 0;
 }
 
@@ -82,10 +76,8 @@ int tl_nn_softmax_forward(const tl_tensor *input, tl_tensor *output, int32_t dim
   if (tl_nn_check(fn, input, "input", -1) || tl_nn_check_out(fn, output, "output", input->dtype) ||
       tl_nn_softmax_shape(fn, input, dim, &outer, &C, &inner)) return -1;
   if (tl_tensor_resize_as(output, input)) return -1;
-  if (input->dtype == TL_FLOAT)
-    tl_nn_softmax_fwd_f(tl_tensor_data(input), tl_tensor_data(output), outer, C, inner, logsm);
-  else
-    tl_nn_softmax_fwd_d(tl_tensor_data(input), tl_tensor_data(output), outer, C, inner, logsm);
+  TL_NN_CALL(input->dtype, tl_nn_softmax_fwd,
+             tl_tensor_data(input), tl_tensor_data(output), outer, C, inner, logsm);
   return 0;
 }
 
@@ -100,11 +92,8 @@ int tl_nn_softmax_backward(const tl_tensor *output, const tl_tensor *gradOutput,
       tl_check_same_numel(fn, output, gradOutput) ||
       tl_nn_softmax_shape(fn, output, dim, &outer, &C, &inner)) return -1;
   if (tl_tensor_resize_as(gradInput, output)) return -1;
-  if (output->dtype == TL_FLOAT)
-    tl_nn_softmax_bwd_f(tl_tensor_data(output), tl_tensor_data(gradOutput),
-                        tl_tensor_data(gradInput), outer, C, inner, logsm);
-  else
-    tl_nn_softmax_bwd_d(tl_tensor_data(output), tl_tensor_data(gradOutput),
-                        tl_tensor_data(gradInput), outer, C, inner, logsm);
+  TL_NN_CALL(output->dtype, tl_nn_softmax_bwd,
+             tl_tensor_data(output), tl_tensor_data(gradOutput), tl_tensor_data(gradInput), outer, C, inner,
+             logsm);
   return 0;
 }

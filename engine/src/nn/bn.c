@@ -66,16 +66,10 @@ int tl_nn_batchnorm_forward(const tl_tensor *input, tl_tensor *output, const tl_
                 tl_nn_resize(save_mean, 1, F, 0, 0, 0) || tl_nn_resize(save_std, 1, F, 0, 0, 0)))
     return -1;
   if (tl_tensor_resize_as(output, input)) return -1;
-  if (d == TL_FLOAT)
-    tl_nn_bn_fwd_f(tl_tensor_data(input), tl_tensor_data(output), tl_nn_opt_data(weight),
-                   tl_nn_opt_data(bias), tl_nn_opt_data(running_mean), tl_nn_opt_data(running_var),
-                   train ? tl_tensor_data(save_mean) : NULL, train ? tl_tensor_data(save_std) : NULL,
-                   N, F, S, train, momentum, eps);
-  else
-    tl_nn_bn_fwd_d(tl_tensor_data(input), tl_tensor_data(output), tl_nn_opt_data(weight),
-                   tl_nn_opt_data(bias), tl_nn_opt_data(running_mean), tl_nn_opt_data(running_var),
-                   train ? tl_tensor_data(save_mean) : NULL, train ? tl_tensor_data(save_std) : NULL,
-                   N, F, S, train, momentum, eps);
+  TL_NN_CALL(d, tl_nn_bn_fwd, tl_tensor_data(input), tl_tensor_data(output), tl_nn_opt_data(weight),
+             tl_nn_opt_data(bias), tl_nn_opt_data(running_mean), tl_nn_opt_data(running_var),
+             train ? tl_tensor_data(save_mean) : NULL, train ? tl_tensor_data(save_std) : NULL,
+             N, F, S, train, momentum, eps);
   return 0;
 }
 
@@ -102,15 +96,9 @@ int tl_nn_batchnorm_backward(const tl_tensor *input, const tl_tensor *gradOutput
   if (!train && (!running_mean || !running_var))
     return tl_error_set("%s: evaluation needs the running mean and variance", fn);
   if (gradInput && tl_tensor_resize_as(gradInput, input)) return -1;
-  if (d == TL_FLOAT)
-    tl_nn_bn_bwd_f(tl_tensor_data(input), tl_tensor_data(gradOutput), tl_nn_opt_data(gradInput),
-                   tl_nn_opt_data(gradWeight), tl_nn_opt_data(gradBias), tl_nn_opt_data(weight),
-                   tl_nn_opt_data(running_mean), tl_nn_opt_data(running_var),
-                   tl_nn_opt_data(save_mean), tl_nn_opt_data(save_std), N, F, S, train, scale, eps);
-  else
-    tl_nn_bn_bwd_d(tl_tensor_data(input), tl_tensor_data(gradOutput), tl_nn_opt_data(gradInput),
-                   tl_nn_opt_data(gradWeight), tl_nn_opt_data(gradBias), tl_nn_opt_data(weight),
-                   tl_nn_opt_data(running_mean), tl_nn_opt_data(running_var),
-                   tl_nn_opt_data(save_mean), tl_nn_opt_data(save_std), N, F, S, train, scale, eps);
+  TL_NN_CALL(d, tl_nn_bn_bwd, tl_tensor_data(input), tl_tensor_data(gradOutput), tl_nn_opt_data(gradInput),
+             tl_nn_opt_data(gradWeight), tl_nn_opt_data(gradBias), tl_nn_opt_data(weight),
+             tl_nn_opt_data(running_mean), tl_nn_opt_data(running_var),
+             tl_nn_opt_data(save_mean), tl_nn_opt_data(save_std), N, F, S, train, scale, eps);
   return 0;
 }

@@ -14,7 +14,6 @@
 #include "nn.h"
 #include "../blas_lib.h"
 #include <omp.h>
-#include <string.h>
 
 typedef struct tl_nn_conv_geom {
   int64_t kW, kH, dW, dH, padW, padH, dilW, dilH;
@@ -26,6 +25,26 @@ typedef struct tl_nn_conv_geom {
 #define TL_CD_OB 6
 #define TL_CD_NV 4
 #define TL_CD_KWMAX 16
+
+/* The direct kernels' scratch for the weight padded to whole blocks of
+ * TL_CD_OB planes (either orientation: [O, C] or [C, O] planes), then the
+ * bias padded likewise: the bias starts at tl_nn_cd_warea, the whole
+ * takes tl_nn_cd_wsize elements. */
+static int64_t tl_nn_cd_mpad(int64_t O, int64_t C)
+{
+  int64_t M = O > C ? O : C;
+  return (M + TL_CD_OB - 1) / TL_CD_OB * TL_CD_OB;
+}
+
+static int64_t tl_nn_cd_warea(int64_t O, int64_t C, int64_t taps)
+{
+  return tl_nn_cd_mpad(O, C) * (O > C ? O : C) * taps;
+}
+
+static int64_t tl_nn_cd_wsize(int64_t O, int64_t C, int64_t taps)
+{
+  return tl_nn_cd_warea(O, C, taps) + tl_nn_cd_mpad(O, C);
+}
 
 #define real float
 #define TLNN(name) name##_f
@@ -92,15 +111,9 @@ int tl_nn_conv2d_forward(const tl_tensor *input, const tl_tensor *weight, const 
                         (long long)tl_tensor_numel(bias), (long long)O);
   }
   if (tl_nn_resize(output, 4, N, O, oH, oW) || tl_nn_resize(finput, 3, N, K, oH * oW, 0)) return -1;
-  if (input->dtype == TL_FLOAT) {
-    tl_nn_conv_forward_f(tl_tensor_data(input), tl_tensor_data(weight),
-                         bias ? tl_tensor_data(bias) : NULL, tl_tensor_data(output),
-                         tl_tensor_data(finput), N, C, H, W, O, oH, oW, &g);
-  } else {
-    tl_nn_conv_forward_d(tl_tensor_data(input), tl_tensor_data(weight),
-                         bias ? tl_tensor_data(bias) : NULL, tl_tensor_data(output),
-                         tl_tensor_data(finput), N, C, H, W, O, oH, oW, &g);
-  }
+  TL_NN_CALL(input->dtype, tl_nn_conv_forward, tl_tensor_data(input), tl_tensor_data(weight),
+             bias ? tl_tensor_data(bias) : NULL, tl_tensor_data(output), tl_tensor_data(finput), N, C, H, W, O,
+             oH, oW, &g);
   return 0;
 }
 
@@ -140,15 +153,8 @@ int tl_nn_conv2d_backward_input(const tl_tensor *input, const tl_tensor *gradOut
   int32_t nt = tl_nn_conv_threads(N, N * K * oH * oW * O);
   if (tl_nn_resize(gradInput, 4, N, C, H, W) || tl_nn_resize(fgradInput, 3, nt, K, oH * oW, 0))
     return -1;
-  if (input->dtype == TL_FLOAT) {
-    tl_nn_conv_backward_input_f(tl_tensor_data(gradOutput), tl_tensor_data(weight),
-                                tl_tensor_data(gradInput), tl_tensor_data(fgradInput), N, C, H, W,
-                                O, oH, oW, nt, &g);
-  } else {
-    tl_nn_conv_backward_input_d(tl_tensor_data(gradOutput), tl_tensor_data(weight),
-                                tl_tensor_data(gradInput), tl_tensor_data(fgradInput), N, C, H, W,
-                                O, oH, oW, nt, &g);
-  }
+  TL_NN_CALL(input->dtype, tl_nn_conv_backward_input, tl_tensor_data(gradOutput), tl_tensor_data(weight),
+             tl_tensor_data(gradInput), tl_tensor_data(fgradInput), N, C, H, W, O, oH, oW, nt, &g);
   return 0;
 }
 
@@ -173,15 +179,9 @@ int tl_nn_conv2d_backward_params(const tl_tensor *gradOutput, const tl_tensor *f
   if (tl_blas_need(fn)) return -1;
   int32_t nt = tl_nn_conv_threads(N, N * O * K * HW);
   if (tl_nn_resize(partial, 3, nt, O, K + 1, 0)) return -1;
-  if (gradOutput->dtype == TL_FLOAT) {
-    tl_nn_conv_backward_params_f(tl_tensor_data(gradOutput), tl_tensor_data(finput),
-                                 tl_tensor_data(gradWeight), gradBias ? tl_tensor_data(gradBias) : NULL,
-                                 tl_tensor_data(partial), N, O, K, HW, nt, (float)scale);
-  } else {
-    tl_nn_conv_backward_params_d(tl_tensor_data(gradOutput), tl_tensor_data(finput),
-                                 tl_tensor_data(gradWeight), gradBias ? tl_tensor_data(gradBias) : NULL,
-                                 tl_tensor_data(partial), N, O, K, HW, nt, scale);
-  }
+  TL_NN_CALL(gradOutput->dtype, tl_nn_conv_backward_params, tl_tensor_data(gradOutput), tl_tensor_data(finput),
+             tl_tensor_data(gradWeight), gradBias ? tl_tensor_data(gradBias) : NULL, tl_tensor_data(partial), N,
+             O, K, HW, nt, scale);
   return 0;
 }
 
@@ -235,9 +235,6 @@ static int tl_nn_cd_setup(const char *fn, const tl_tensor *input, const tl_tenso
   return 0;
 }
 
-#define TL_NN_CD_CALL(dtype, name, ...) \
-  ((dtype) == TL_FLOAT ? name##_f(__VA_ARGS__) : name##_d(__VA_ARGS__))
-
 int tl_nn_conv2d_direct_forward(const tl_tensor *input, const tl_tensor *weight, const tl_tensor *bias,
                                 tl_tensor *output, tl_tensor *scratch, int32_t kW, int32_t kH)
 {
@@ -252,10 +249,10 @@ int tl_nn_conv2d_direct_forward(const tl_tensor *input, const tl_tensor *weight,
     return tl_error_set("%s: bias has %lld elements, expected %lld", fn, (long long)tl_tensor_numel(bias),
                         (long long)O);
   int64_t N = input->size[0], C = input->size[1], H = input->size[2], W = input->size[3];
-  int64_t ws = TL_NN_CD_CALL(input->dtype, tl_cd_wsize, O, C, (int64_t)kH * kW);
+  int64_t ws = tl_nn_cd_wsize(O, C, (int64_t)kH * kW);
   if (tl_nn_resize(output, 4, N, O, oH, oW) || tl_nn_resize(scratch, 1, ws, 0, 0, 0)) return -1;
   int32_t nt = tl_nn_conv_threads(N, N * C * kH * kW * oH * oW * O);
-  TL_NN_CD_CALL(input->dtype, tl_cd_forward, tl_tensor_data(input), tl_tensor_data(weight),
+  TL_NN_CALL(input->dtype, tl_cd_forward, tl_tensor_data(input), tl_tensor_data(weight),
                 bias ? tl_tensor_data(bias) : NULL, tl_tensor_data(output), tl_tensor_data(scratch), N, C, H, W, O,
                 nt, &g);
   return 0;
@@ -275,10 +272,10 @@ int tl_nn_conv2d_direct_backward_input(const tl_tensor *input, const tl_tensor *
   int64_t N = input->size[0], C = input->size[1], H = input->size[2], W = input->size[3];
   int32_t nt = tl_nn_conv_threads(N, N * C * kH * kW * oH * oW * O);
   /* the padded weight, then one bordered gradOutput sample per thread */
-  int64_t ws = TL_NN_CD_CALL(input->dtype, tl_cd_wsize, O, C, (int64_t)kH * kW);
+  int64_t ws = tl_nn_cd_wsize(O, C, (int64_t)kH * kW);
   int64_t border = O * (H + kH - 1) * (W + kW - 1);
   if (tl_nn_resize(gradInput, 4, N, C, H, W) || tl_nn_resize(scratch, 1, ws + nt * border, 0, 0, 0)) return -1;
-  TL_NN_CD_CALL(input->dtype, tl_cd_backward_input, tl_tensor_data(gradOutput), tl_tensor_data(weight),
+  TL_NN_CALL(input->dtype, tl_cd_backward_input, tl_tensor_data(gradOutput), tl_tensor_data(weight),
                 tl_tensor_data(gradInput), tl_tensor_data(scratch), N, C, H, W, O, nt, &g);
   return 0;
 }
@@ -301,15 +298,9 @@ int tl_nn_conv2d_direct_backward_params(const tl_tensor *input, const tl_tensor 
   int64_t K = C * kH * kW;
   int32_t nt = tl_nn_conv_threads(N, N * K * oH * oW * O);
   if (tl_nn_resize(partial, 3, nt, O, K + 1, 0)) return -1;
-  void *gb = gradBias ? tl_tensor_data(gradBias) : NULL;
-  if (input->dtype == TL_FLOAT) {
-    tl_cd_backward_params_f(tl_tensor_data(input), tl_tensor_data(gradOutput), tl_tensor_data(partial), N, C, H,
-                            W, O, nt, &g);
-    tl_nn_conv_sum_partial_f(tl_tensor_data(partial), tl_tensor_data(gradWeight), gb, O, K, nt, (float)scale);
-  } else {
-    tl_cd_backward_params_d(tl_tensor_data(input), tl_tensor_data(gradOutput), tl_tensor_data(partial), N, C, H,
-                            W, O, nt, &g);
-    tl_nn_conv_sum_partial_d(tl_tensor_data(partial), tl_tensor_data(gradWeight), gb, O, K, nt, scale);
-  }
+  TL_NN_CALL(input->dtype, tl_cd_backward_params, tl_tensor_data(input), tl_tensor_data(gradOutput),
+             tl_tensor_data(partial), N, C, H, W, O, nt, &g);
+  TL_NN_CALL(input->dtype, tl_nn_conv_sum_partial, tl_tensor_data(partial), tl_tensor_data(gradWeight),
+             gradBias ? tl_tensor_data(gradBias) : NULL, O, K, nt, scale);
   return 0;
 }

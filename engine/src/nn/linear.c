@@ -86,10 +86,8 @@ int tl_nn_linear_forward(const tl_tensor *input, const tl_tensor *weight, const 
   if (!tl_tensor_is_contiguous(output)) return tl_error_set("%s: output must be contiguous", fn);
   if (n * m == 0) return 0;
   if (bias) {
-    if (input->dtype == TL_FLOAT)
-      tl_nn_linear_fill_bias_f(tl_tensor_data(output), tl_tensor_data(bias), bias->stride[0], n, m);
-    else
-      tl_nn_linear_fill_bias_d(tl_tensor_data(output), tl_tensor_data(bias), bias->stride[0], n, m);
+    TL_NN_CALL(input->dtype, tl_nn_linear_fill_bias,
+               tl_tensor_data(output), tl_tensor_data(bias), bias->stride[0], n, m);
   }
   /* with a bias, the product is added to the rows just written */
   const tl_tensor *add = bias ? output : NULL;
@@ -137,11 +135,7 @@ int tl_nn_linear_backward_params(const tl_tensor *input, const tl_tensor *gradOu
     rc = tl_addmm(gradWeight, 1, gradWeight, scale, &got, input);
   }
   if (rc || !gradBias || n * m == 0) return rc;
-  if (input->dtype == TL_FLOAT)
-    tl_nn_linear_bias_grad_f(tl_tensor_data(gradBias), gradBias->stride[0], tl_tensor_data(gradOutput),
-                             n, m, (float)scale);
-  else
-    tl_nn_linear_bias_grad_d(tl_tensor_data(gradBias), gradBias->stride[0], tl_tensor_data(gradOutput),
-                             n, m, scale);
+  TL_NN_CALL(input->dtype, tl_nn_linear_bias_grad,
+             tl_tensor_data(gradBias), gradBias->stride[0], tl_tensor_data(gradOutput), n, m, scale);
   return 0;
 }

@@ -21,4 +21,8 @@ int tl_nn_check_out(const char *fn, const tl_tensor *t, const char *what, int32_
 /* Resize t to the given sizes (up to 4). */
 int tl_nn_resize(tl_tensor *t, int32_t ndim, int64_t s0, int64_t s1, int64_t s2, int64_t s3);
 
+/* Calls a per-dtype body: name_f(...) for Float tensors, name_d(...) for
+ * Double (the two instantiations of an *.inc file). */
+#define TL_NN_CALL(dtype, name, ...) ((dtype) == TL_FLOAT ? name##_f(__VA_ARGS__) : name##_d(__VA_ARGS__))
+
 #endif

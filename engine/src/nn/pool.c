@@ -100,12 +100,8 @@ int tl_nn_maxpool2d_forward(const tl_tensor *input, tl_tensor *output, tl_tensor
     return -1;
   tl_nn_pool_geom g = {kW, kH, dW, dH, padW, padH, 1, dilW, dilH};
   int64_t H = input->size[input->ndim - 2], W = input->size[input->ndim - 1];
-  if (input->dtype == TL_FLOAT)
-    tl_nn_maxpool_fwd_f(tl_tensor_data(input), tl_tensor_data(output), tl_tensor_data(indices), P,
-                        H, W, oH, oW, &g);
-  else
-    tl_nn_maxpool_fwd_d(tl_tensor_data(input), tl_tensor_data(output), tl_tensor_data(indices), P,
-                        H, W, oH, oW, &g);
+  TL_NN_CALL(input->dtype, tl_nn_maxpool_fwd,
+             tl_tensor_data(input), tl_tensor_data(output), tl_tensor_data(indices), P, H, W, oH, oW, &g);
   return 0;
 }
 
@@ -127,12 +123,8 @@ int tl_nn_maxpool2d_backward(const tl_tensor *input, const tl_tensor *gradOutput
   int64_t oH = gradOutput->size[input->ndim - 2], oW = gradOutput->size[input->ndim - 1];
   int64_t P = tl_tensor_numel(gradOutput) / (oH * oW);
   if (tl_tensor_resize_as(gradInput, input)) return -1;
-  if (input->dtype == TL_FLOAT)
-    tl_nn_maxpool_bwd_f(tl_tensor_data(gradOutput), tl_tensor_data(gradInput),
-                        tl_tensor_data(indices), P, H, W, oH, oW);
-  else
-    tl_nn_maxpool_bwd_d(tl_tensor_data(gradOutput), tl_tensor_data(gradInput),
-                        tl_tensor_data(indices), P, H, W, oH, oW);
+  TL_NN_CALL(input->dtype, tl_nn_maxpool_bwd,
+             tl_tensor_data(gradOutput), tl_tensor_data(gradInput), tl_tensor_data(indices), P, H, W, oH, oW);
   return 0;
 }
 
@@ -148,10 +140,8 @@ int tl_nn_avgpool2d_forward(const tl_tensor *input, tl_tensor *output, int32_t k
   if (tl_nn_pool_resize(output, input, oH, oW)) return -1;
   tl_nn_pool_geom g = {kW, kH, dW, dH, padW, padH, count_include_pad, 1, 1};
   int64_t H = input->size[input->ndim - 2], W = input->size[input->ndim - 1];
-  if (input->dtype == TL_FLOAT)
-    tl_nn_avgpool_fwd_f(tl_tensor_data(input), tl_tensor_data(output), P, H, W, oH, oW, &g);
-  else
-    tl_nn_avgpool_fwd_d(tl_tensor_data(input), tl_tensor_data(output), P, H, W, oH, oW, &g);
+  TL_NN_CALL(input->dtype, tl_nn_avgpool_fwd,
+             tl_tensor_data(input), tl_tensor_data(output), P, H, W, oH, oW, &g);
   return 0;
 }
 
@@ -174,9 +164,7 @@ int tl_nn_avgpool2d_backward(const tl_tensor *input, const tl_tensor *gradOutput
   if (tl_tensor_resize_as(gradInput, input)) return -1;
   tl_nn_pool_geom g = {kW, kH, dW, dH, padW, padH, count_include_pad, 1, 1};
   int64_t H = input->size[input->ndim - 2], W = input->size[input->ndim - 1];
-  if (input->dtype == TL_FLOAT)
-    tl_nn_avgpool_bwd_f(tl_tensor_data(gradOutput), tl_tensor_data(gradInput), P, H, W, oH, oW, &g);
-  else
-    tl_nn_avgpool_bwd_d(tl_tensor_data(gradOutput), tl_tensor_data(gradInput), P, H, W, oH, oW, &g);
+  TL_NN_CALL(input->dtype, tl_nn_avgpool_bwd,
+             tl_tensor_data(gradOutput), tl_tensor_data(gradInput), P, H, W, oH, oW, &g);
   return 0;
 }

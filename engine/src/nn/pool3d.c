@@ -85,10 +85,8 @@ int tl_nn_maxpool3d_forward(const tl_tensor *input, tl_tensor *output, tl_tensor
     g.out[i] = tl_nn_pool3d_out(g.in[i], extent, g.d[i], g.pad[i], ceil_mode, padded);
   }
   if (tl_nn_pool3d_resize(output, input, g.out) || tl_nn_pool3d_resize(indices, input, g.out)) return -1;
-  if (input->dtype == TL_FLOAT)
-    tl_nn_pool3d_max_fwd_f(tl_tensor_data(input), tl_tensor_data(output), tl_tensor_data(indices), P, &g);
-  else
-    tl_nn_pool3d_max_fwd_d(tl_tensor_data(input), tl_tensor_data(output), tl_tensor_data(indices), P, &g);
+  TL_NN_CALL(input->dtype, tl_nn_pool3d_max_fwd,
+             tl_tensor_data(input), tl_tensor_data(output), tl_tensor_data(indices), P, &g);
   return 0;
 }
 
@@ -132,12 +130,9 @@ int tl_nn_fracmaxpool_forward(const tl_tensor *input, tl_tensor *output, tl_tens
     tl_release(starts);
     return -1;
   }
-  if (input->dtype == TL_FLOAT)
-    tl_nn_pool3d_frac_fwd_f(tl_tensor_data(input), tl_tensor_data(output), tl_tensor_data(indices),
-                            tl_tensor_data(samples), nsamples, starts, P, &g);
-  else
-    tl_nn_pool3d_frac_fwd_d(tl_tensor_data(input), tl_tensor_data(output), tl_tensor_data(indices),
-                            tl_tensor_data(samples), nsamples, starts, P, &g);
+  TL_NN_CALL(input->dtype, tl_nn_pool3d_frac_fwd,
+             tl_tensor_data(input), tl_tensor_data(output), tl_tensor_data(indices), tl_tensor_data(samples),
+             nsamples, starts, P, &g);
   tl_release(starts);
   return 0;
 }
@@ -171,9 +166,7 @@ int tl_nn_maxpool3d_backward(const tl_tensor *input, const tl_tensor *gradOutput
   }
   int64_t size[5] = {input->size[0], input->size[1], input->size[2], input->size[3], input->size[4]};
   if (tl_tensor_resize(gradInput, 5, size)) return -1;
-  if (input->dtype == TL_FLOAT)
-    tl_nn_pool3d_scatter_f(tl_tensor_data(gradOutput), tl_tensor_data(gradInput), ix, P, vol, ovol);
-  else
-    tl_nn_pool3d_scatter_d(tl_tensor_data(gradOutput), tl_tensor_data(gradInput), ix, P, vol, ovol);
+  TL_NN_CALL(input->dtype, tl_nn_pool3d_scatter,
+             tl_tensor_data(gradOutput), tl_tensor_data(gradInput), ix, P, vol, ovol);
   return 0;
 }

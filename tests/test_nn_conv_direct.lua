@@ -4,8 +4,9 @@
 -- wide (tl_nn_conv2d_direct_ok). Checked against the GEMM path and a
 -- plain double reference, by finite differences through the module, on
 -- the shapes that exercise each code path (register blocks of 6 planes
--- and of 1-2 planes, single vectors, the overlapping last vector), in
--- Float and Double.
+-- and of 1-2 planes, single vectors, the overlapping last vector, rows
+-- narrower than a vector, which the C functions accept though the module
+-- sends them to GEMM), in Float and Double.
 
 require 'nn'
 local helpers = require 'helpers'
@@ -42,6 +43,8 @@ local SHAPES = {
   { 2, 2, 7, 5, 80, 5 },     -- 7 planes: a full and a padded block; single vectors
   { 2, 3, 2, 6, 200, 4 },    -- 2 planes: 1-plane blocks of 8/4/2/1 vectors
   { 1, 1, 1, 4, 64, 1 },     -- 1x1 kernel, exactly 4 vectors
+  { 2, 2, 7, 6, 12, 3 },     -- rows narrower than a vector (10 columns): one column at a time
+  { 2, 1, 3, 5, 20, 3 },     -- 18 columns: one vector and the masked last one in gradWeight
 }
 
 local function direct_ok(c, w, k)

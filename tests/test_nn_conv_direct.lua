@@ -6,7 +6,8 @@
 -- the shapes that exercise each code path (register blocks of 6 planes
 -- and of 1-2 planes, single vectors, the overlapping last vector, rows
 -- narrower than a vector, which the C functions accept though the module
--- sends them to GEMM), in Float and Double.
+-- sends them to GEMM; gradWeight's 3x3 and 5x5 kernels taken whole), in
+-- Float and Double.
 
 require 'nn'
 local helpers = require 'helpers'
@@ -45,6 +46,7 @@ local SHAPES = {
   { 1, 1, 1, 4, 64, 1 },     -- 1x1 kernel, exactly 4 vectors
   { 2, 2, 7, 6, 12, 3 },     -- rows narrower than a vector (10 columns): one column at a time
   { 2, 1, 3, 5, 20, 3 },     -- 18 columns: one vector and the masked last one in gradWeight
+  { 2, 1, 6, 9, 32, 5 },     -- LeNet's first layer: 28 columns, all 25 taps of gradWeight at once
 }
 
 local function direct_ok(c, w, k)
@@ -53,7 +55,8 @@ end
 
 function T.direct_ok_rules()
   assert(direct_ok(1, 256, 7) and direct_ok(3, 100, 3), 'first layers on wide images go direct')
-  assert(not direct_ok(1, 32, 5), 'LeNet 32x32 (28 columns) stays on GEMM')
+  assert(direct_ok(1, 32, 5), 'LeNet 32x32 (28 columns) goes direct')
+  assert(not direct_ok(1, 28, 5), '24 columns stay on GEMM')
   assert(not direct_ok(6, 256, 7), '294 taps stay on GEMM')
   assert(C.tl_nn_conv2d_direct_ok(1, 256, 7, 7, 2, 2, 0, 0, 1, 1) == 0, 'stride 2 stays on GEMM')
   assert(C.tl_nn_conv2d_direct_ok(1, 256, 3, 3, 1, 1, 1, 1, 1, 1) == 0, 'padding stays on GEMM')

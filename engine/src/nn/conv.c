@@ -25,6 +25,7 @@ typedef struct tl_nn_conv_geom {
 #define TL_CD_OB 6
 #define TL_CD_NV 4
 #define TL_CD_KWMAX 16
+#define TL_CD_KBMAX 5
 
 /* The direct kernels' scratch for the weight padded to whole blocks of
  * TL_CD_OB planes (either orientation: [O, C] or [C, O] planes), then the
@@ -45,6 +46,53 @@ static int64_t tl_nn_cd_wsize(int64_t O, int64_t C, int64_t taps)
 {
   return tl_nn_cd_warea(O, C, taps) + tl_nn_cd_mpad(O, C);
 }
+
+/* Row copies for im2col. Small images give rows of 5 to 30 elements: with
+ * AVX-512 each row is whole vectors plus one more (a memcpy call per row
+ * cost more than the copy). */
+#if defined(__AVX512F__)
+#include <immintrin.h>
+static inline void tl_nn_row_copy_f(float *d, const float *s, int64_t n, const float *end,
+                                    const float *send)
+{
+  for (; n >= 16; n -= 16, d += 16, s += 16) _mm512_storeu_ps(d, _mm512_loadu_ps(s));
+  if (n <= 0) return;
+  /* whole vectors where they stay inside both buffers: the extra lanes
+   * land where later rows are written (masked loads and stores are slow
+   * on some CPUs) */
+  if (d + 16 <= end && s + 16 <= send) {
+    _mm512_storeu_ps(d, _mm512_loadu_ps(s));
+  } else {
+    __mmask16 m = (__mmask16)((1u << n) - 1);
+    _mm512_mask_storeu_ps(d, m, _mm512_maskz_loadu_ps(m, s));
+  }
+}
+static inline void tl_nn_row_copy_d(double *d, const double *s, int64_t n, const double *end,
+                                    const double *send)
+{
+  for (; n >= 8; n -= 8, d += 8, s += 8) _mm512_storeu_pd(d, _mm512_loadu_pd(s));
+  if (n <= 0) return;
+  if (d + 8 <= end && s + 8 <= send) {
+    _mm512_storeu_pd(d, _mm512_loadu_pd(s));
+  } else {
+    __mmask8 m = (__mmask8)((1u << n) - 1);
+    _mm512_mask_storeu_pd(d, m, _mm512_maskz_loadu_pd(m, s));
+  }
+}
+#else
+static inline void tl_nn_row_copy_f(float *d, const float *s, int64_t n, const float *end,
+                                    const float *send)
+{
+  (void)end, (void)send;
+  memcpy(d, s, (size_t)n * sizeof *d);
+}
+static inline void tl_nn_row_copy_d(double *d, const double *s, int64_t n, const double *end,
+                                    const double *send)
+{
+  (void)end, (void)send;
+  memcpy(d, s, (size_t)n * sizeof *d);
+}
+#endif
 
 #define real float
 #define TLNN(name) name##_f
@@ -193,7 +241,7 @@ int tl_nn_conv2d_backward_params(const tl_tensor *gradOutput, const tl_tensor *f
  * both backward passes): Collobert et al.'s first layers (49 taps) 3.4x
  * faster at 256x256 and 2.4x at 96x96; LeNet's at 32x32 (28 columns) and
  * smaller images are faster through GEMM. */
-enum { TL_NN_CONV_DIRECT_MAX_TAPS = 64, TL_NN_CONV_DIRECT_MIN_COLS = 64 };
+enum { TL_NN_CONV_DIRECT_MAX_TAPS = 64, TL_NN_CONV_DIRECT_MIN_COLS = 28 };
 
 int tl_nn_conv2d_direct_ok(int32_t nInputPlane, int64_t inputWidth, int32_t kW, int32_t kH, int32_t dW,
                            int32_t dH, int32_t padW, int32_t padH, int32_t dilW, int32_t dilH)

@@ -189,6 +189,10 @@ function T.exp_tanh_sigmoid_float_accuracy()
   assert(e[1] ~= e[1] and e[2] == 1 / 0 and e[3] == 0 and e[4] == 1 / 0 and e[5] == 0)
   local t = torch.tanh(special)
   assert(t[1] ~= t[1] and t[2] == 1 and t[3] == -1 and t[4] == 1 and t[5] == -1)
+  -- tanh keeps the sign of zero, contiguous and strided
+  local z = torch.FloatTensor(2, 2):fill(-0.0)
+  assert(1 / torch.tanh(z)[1][1] == -1 / 0 and 1 / torch.tanh(z:select(2, 1))[2] == -1 / 0,
+         'tanh(-0) is -0')
   local s = torch.sigmoid(special)
   assert(s[1] ~= s[1] and s[2] == 1 and s[3] == 0 and s[4] == 1 and s[5] == 0)
 end

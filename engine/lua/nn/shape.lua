@@ -108,10 +108,9 @@ end
 
 local function batch_size(input, size, numInputDims, numElements)
   local ind = input:dim()
-  local isz = input:size()
   local maxdim = numInputDims and numInputDims or ind
   local ine = 1
-  for i = ind, ind - maxdim + 1, -1 do ine = ine * isz[i] end
+  for i = ind, ind - maxdim + 1, -1 do ine = ine * input:size(i) end
   if ine % numElements ~= 0 then
     error(string.format('nn.View: input %s cannot be viewed as %s', sizes_str(input),
                         table.concat(size:totable(), 'x')), 3)
@@ -139,9 +138,10 @@ function View:updateOutput(input)
   end
   local inp = input:isContiguous() and input or input:contiguous()
   if bse and bse > 1 or (self.numInputDims and input:dim() > self.numInputDims) then
+    -- the sizes as numbers: a LongStorage per call cost more than the view
     local sz = { bse }
     for i = 1, #self.size do sz[i + 1] = self.size[i] end
-    self.output:view(inp, torch.LongStorage(sz))
+    self.output:view(inp, unpack(sz))
   else
     self.output:view(inp, self.size)
   end
@@ -151,7 +151,7 @@ end
 function View:updateGradInput(input, gradOutput)
   self.gradInput = self.gradInput or gradOutput.new()
   local g = gradOutput:isContiguous() and gradOutput or gradOutput:contiguous()
-  self.gradInput:view(g, input:size())
+  self.gradInput:viewAs(g, input)
   return self.gradInput
 end
 

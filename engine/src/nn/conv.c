@@ -94,6 +94,60 @@ static inline void tl_nn_row_copy_d(double *d, const double *s, int64_t n, const
 }
 #endif
 
+/* col2im for Float images at most 16 wide at stride 1 in x (LeNet's
+ * 14x14 second layer): each row of the image is one vector that sums its
+ * kH*kW shifted column rows (masked loads place each at its offset), then
+ * is stored once, instead of a read-modify-write of 10 elements per
+ * column row. Writes each row (the image must be zeroed before, as for
+ * the general loop, and gets the same sums in the same tap order).
+ * Returns 0 where it does not apply. */
+#if defined(__AVX512F__)
+static int tl_nn_col2im_narrow_f(const float *cols, float *in, int64_t C, int64_t H, int64_t W, int64_t oH,
+                                 int64_t oW, const tl_nn_conv_geom *g)
+{
+  if (g->dW != 1 || W > 16 || g->kW > 16) return 0;
+  __mmask16 mask[16];
+  int64_t x0[16];
+  for (int64_t kj = 0; kj < g->kW; kj++) {
+    x0[kj] = kj * g->dilW - g->padW;   /* column j of the tap lands on x0 + j */
+    int64_t a = x0[kj] > 0 ? x0[kj] : 0, b = x0[kj] + oW < W ? x0[kj] + oW : W;
+    mask[kj] = b > a ? (__mmask16)(((1u << (b - a)) - 1) << a) : 0;
+  }
+  float *end = in + C * H * W;
+  for (int64_t c = 0; c < C; c++) {
+    for (int64_t y = 0; y < H; y++) {
+      __m512 acc = _mm512_setzero_ps();
+      for (int64_t ki = 0; ki < g->kH; ki++) {
+        int64_t t = y + g->padH - ki * g->dilH;   /* = i * dH for the output row i */
+        if (t < 0 || t % g->dH != 0 || t / g->dH >= oH) continue;
+        const float *src = cols + (c * g->kH + ki) * g->kW * oH * oW + (t / g->dH) * oW;
+        for (int64_t kj = 0; kj < g->kW; kj++, src += oH * oW)
+          acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask[kj], src - x0[kj]));
+      }
+      float *dst = in + (c * H + y) * W;
+      /* rows go in order, so a whole-vector store's extra lanes land on
+       * rows written later; only the image's last row is masked */
+      if (dst + 16 <= end) _mm512_storeu_ps(dst, acc);
+      else _mm512_mask_storeu_ps(dst, (__mmask16)((1u << W) - 1), acc);
+    }
+  }
+  return 1;
+}
+#else
+static int tl_nn_col2im_narrow_f(const float *cols, float *in, int64_t C, int64_t H, int64_t W, int64_t oH,
+                                 int64_t oW, const tl_nn_conv_geom *g)
+{
+  (void)cols, (void)in, (void)C, (void)H, (void)W, (void)oH, (void)oW, (void)g;
+  return 0;
+}
+#endif
+static int tl_nn_col2im_narrow_d(const double *cols, double *in, int64_t C, int64_t H, int64_t W, int64_t oH,
+                                 int64_t oW, const tl_nn_conv_geom *g)
+{
+  (void)cols, (void)in, (void)C, (void)H, (void)W, (void)oH, (void)oW, (void)g;
+  return 0;
+}
+
 #define real float
 #define TLNN(name) name##_f
 #define GEMM tl_blas->cblas_sgemm

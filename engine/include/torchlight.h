@@ -440,6 +440,26 @@ int tl_nn_conv2d_direct_backward_input(const tl_tensor *input, const tl_tensor *
 int tl_nn_conv2d_direct_backward_params(const tl_tensor *input, const tl_tensor *gradOutput,
                                         tl_tensor *gradWeight, tl_tensor *gradBias, tl_tensor *partial,
                                         double scale, int32_t kW, int32_t kH);
+/* The same convolution for 3x3 kernels at stride 1, padding 0 or 1, by
+ * Winograd's F(2x2,3x3) (engine/src/nn/winograd.c): 16 products per 2x2
+ * output tile and plane pair instead of 36. winograd_ok says whether a
+ * layer takes this path (1: enough planes, and tiles in the batch, to
+ * amortise the transforms); the functions themselves take any plane
+ * count. weight [O, C, 3, 3] (or [O, C*9]); scratch is grown here and may
+ * be shared by the three calls; backward_params adds scale times the
+ * gradients (gradBias may be NULL) computed from the input, so it needs no
+ * columns from the forward pass. */
+int tl_nn_conv2d_winograd_ok(int64_t batch, int32_t nInputPlane, int32_t nOutputPlane, int64_t inputH,
+                             int64_t inputW, int32_t kW, int32_t kH, int32_t dW, int32_t dH, int32_t padW,
+                             int32_t padH, int32_t dilW, int32_t dilH);
+int tl_nn_conv2d_winograd_forward(const tl_tensor *input, const tl_tensor *weight, const tl_tensor *bias,
+                                  tl_tensor *output, tl_tensor *scratch, int32_t padW, int32_t padH);
+int tl_nn_conv2d_winograd_backward_input(const tl_tensor *input, const tl_tensor *gradOutput,
+                                         const tl_tensor *weight, tl_tensor *gradInput, tl_tensor *scratch,
+                                         int32_t padW, int32_t padH);
+int tl_nn_conv2d_winograd_backward_params(const tl_tensor *input, const tl_tensor *gradOutput,
+                                          tl_tensor *gradWeight, tl_tensor *gradBias, tl_tensor *scratch,
+                                          double scale, int32_t padW, int32_t padH);
 
 /* Pooling over the last two dimensions; indices (LongTensor) hold the
  * 0-based position y*W + x of each window's max within its plane. Max

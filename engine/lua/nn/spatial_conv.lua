@@ -2,9 +2,10 @@
 -- SpatialConvolution (and SpatialConvolutionMM, its 2-D weight layout),
 -- SpatialDilatedConvolution and the transposed SpatialFullConvolution, all
 -- on the GEMM kernels of engine/src/nn/conv.c; SpatialConvolution takes the
--- direct kernels for first layers on wide images. The plane-by-plane
--- convolutions (DepthWise, Map, SubSampling) are in nn/spatial_conv_planes.lua,
--- the rarer ones in nn/conv_extra.lua.
+-- direct kernels for first layers on wide images, and Winograd's F(2x2,3x3)
+-- (engine/src/nn/winograd.c) for 3x3 stride-1 layers with enough planes.
+-- The plane-by-plane convolutions (DepthWise, Map, SubSampling) are in
+-- nn/spatial_conv_planes.lua, the rarer ones in nn/conv_extra.lua.
 -- Images are [C, H, W] (single) or [n, C, H, W] (batch), normalised with
 -- nn.utils.batchIn/batchOut.
 
@@ -69,11 +70,27 @@ local function direct(self, x)
                                   self.padW, self.padH, self.dilationW or 1, self.dilationH or 1) == 1
 end
 
+-- 3x3, stride 1, padding 0 or 1, no dilation, enough planes and tiles in
+-- the batch: Winograd's F(2x2,3x3), with no columns either (its gradWeight
+-- reads the input).
+local function winograd(self, x)
+  return C.tl_nn_conv2d_winograd_ok(x:size(1), self.nInputPlane, self.nOutputPlane, x:size(3), x:size(4), self.kW,
+                                    self.kH, self.dW, self.dH, self.padW, self.padH, self.dilationW or 1,
+                                    self.dilationH or 1) == 1
+end
+
 function Conv:updateOutput(input)
   local x, single = conv_input(self, input)
   if direct(self, x) then
     if C.tl_nn_conv2d_direct_forward(x._c, self.weight._c, self.bias and self.bias._c, self.output._c,
                                      buf(self, '_scratch', x)._c, self.kW, self.kH) ~= 0 then
+      raise(2, self)
+    end
+    return batchOut(self.output, single)
+  end
+  if winograd(self, x) then
+    if C.tl_nn_conv2d_winograd_forward(x._c, self.weight._c, self.bias and self.bias._c, self.output._c,
+                                       buf(self, '_winograd', x)._c, self.padW, self.padH) ~= 0 then
       raise(2, self)
     end
     return batchOut(self.output, single)
@@ -99,6 +116,13 @@ function Conv:updateGradInput(input, gradOutput)
     end
     return batchOut(self.gradInput, single)
   end
+  if winograd(self, x) then
+    if C.tl_nn_conv2d_winograd_backward_input(x._c, g._c, self.weight._c, self.gradInput._c,
+                                              buf(self, '_winograd', x)._c, self.padW, self.padH) ~= 0 then
+      raise(2, self)
+    end
+    return batchOut(self.gradInput, single)
+  end
   local fgrad = buf(self, 'fgradInput', x)
   if C.tl_nn_conv2d_backward_input(x._c, g._c, self.weight._c, self.gradInput._c, fgrad._c,
                                    self.kW, self.kH, self.dW, self.dH, self.padW, self.padH,
@@ -116,6 +140,13 @@ function Conv:accGradParameters(input, gradOutput, scale)
   if direct(self, x) then
     if C.tl_nn_conv2d_direct_backward_params(x._c, g._c, self.gradWeight._c, self.gradBias and self.gradBias._c,
                                              buf(self, '_partial', x)._c, scale, self.kW, self.kH) ~= 0 then
+      raise(2, self)
+    end
+    return
+  end
+  if winograd(self, x) then
+    if C.tl_nn_conv2d_winograd_backward_params(x._c, g._c, self.gradWeight._c, self.gradBias and self.gradBias._c,
+                                               buf(self, '_winograd', x)._c, scale, self.padW, self.padH) ~= 0 then
       raise(2, self)
     end
     return
@@ -138,11 +169,12 @@ function Conv:type(type, tensorCache)
   self.fgradInput = self.fgradInput and torch.Tensor()
   self._partial = nil
   self._scratch = nil
+  self._winograd = nil
   return parent.type(self, type, tensorCache)
 end
 
 function Conv:clearState()
-  nn.utils.clear(self, 'finput', 'fgradInput', '_partial', '_scratch')
+  nn.utils.clear(self, 'finput', 'fgradInput', '_partial', '_scratch', '_winograd')
   return parent.clearState(self)
 end
 

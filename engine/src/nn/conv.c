@@ -48,8 +48,8 @@ static int64_t tl_nn_cd_wsize(int64_t O, int64_t C, int64_t taps)
 }
 
 /* Row copies for im2col. Small images give rows of 5 to 30 elements: with
- * AVX-512 each row is whole vectors plus one more (a memcpy call per row
- * cost more than the copy). */
+ * AVX-512 each Float row is whole vectors plus one more (a memcpy call per
+ * row cost more than the copy). */
 #if defined(__AVX512F__)
 #include <immintrin.h>
 static inline void tl_nn_row_copy_f(float *d, const float *s, int64_t n, const float *end,
@@ -67,18 +67,6 @@ static inline void tl_nn_row_copy_f(float *d, const float *s, int64_t n, const f
     _mm512_mask_storeu_ps(d, m, _mm512_maskz_loadu_ps(m, s));
   }
 }
-static inline void tl_nn_row_copy_d(double *d, const double *s, int64_t n, const double *end,
-                                    const double *send)
-{
-  for (; n >= 8; n -= 8, d += 8, s += 8) _mm512_storeu_pd(d, _mm512_loadu_pd(s));
-  if (n <= 0) return;
-  if (d + 8 <= end && s + 8 <= send) {
-    _mm512_storeu_pd(d, _mm512_loadu_pd(s));
-  } else {
-    __mmask8 m = (__mmask8)((1u << n) - 1);
-    _mm512_mask_storeu_pd(d, m, _mm512_maskz_loadu_pd(m, s));
-  }
-}
 #else
 static inline void tl_nn_row_copy_f(float *d, const float *s, int64_t n, const float *end,
                                     const float *send)
@@ -86,13 +74,14 @@ static inline void tl_nn_row_copy_f(float *d, const float *s, int64_t n, const f
   (void)end, (void)send;
   memcpy(d, s, (size_t)n * sizeof *d);
 }
+#endif
+/* Double convolution is not a hot path: plain copies */
 static inline void tl_nn_row_copy_d(double *d, const double *s, int64_t n, const double *end,
                                     const double *send)
 {
   (void)end, (void)send;
   memcpy(d, s, (size_t)n * sizeof *d);
 }
-#endif
 
 /* col2im for Float images at most 16 wide at stride 1 in x (LeNet's
  * 14x14 second layer): each row of the image is one vector that sums its

@@ -33,6 +33,15 @@ typedef struct tl_nn_pool_geom {
  * over. Returns 0 when the shape is not one it takes. */
 #if defined(__AVX512F__)
 #include <immintrin.h>
+/* One tap over 16 windows: where v is larger or NaN it becomes the max
+ * and `at` its offset in the window. */
+static inline void tl_nn_maxpool_tap16(__m512 v, __m512i at, __m512 *best, __m512i *off)
+{
+  __mmask16 take = _mm512_cmp_ps_mask(v, *best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+  *best = _mm512_mask_mov_ps(*best, take, v);
+  *off = _mm512_mask_mov_epi32(*off, take, at);
+}
+
 static int tl_nn_maxpool_2x2_f(const float *in, float *out, int64_t *idx, int64_t P, int64_t H, int64_t W,
                                int64_t oH, int64_t oW)
 {
@@ -63,18 +72,9 @@ static int tl_nn_maxpool_2x2_f(const float *in, float *out, int64_t *idx, int64_
         }
         __m512 best = _mm512_permutex2var_ps(a0, even, a1);
         __m512i off = _mm512_setzero_si512();
-        __m512 v = _mm512_permutex2var_ps(a0, odd, a1);
-        __mmask16 take = _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
-        best = _mm512_mask_mov_ps(best, take, v);
-        off = _mm512_mask_mov_epi32(off, take, one);
-        v = _mm512_permutex2var_ps(b0, even, b1);
-        take = _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
-        best = _mm512_mask_mov_ps(best, take, v);
-        off = _mm512_mask_mov_epi32(off, take, W32);
-        v = _mm512_permutex2var_ps(b0, odd, b1);
-        take = _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
-        best = _mm512_mask_mov_ps(best, take, v);
-        off = _mm512_mask_mov_epi32(off, take, _mm512_add_epi32(W32, one));
+        tl_nn_maxpool_tap16(_mm512_permutex2var_ps(a0, odd, a1), one, &best, &off);
+        tl_nn_maxpool_tap16(_mm512_permutex2var_ps(b0, even, b1), W32, &best, &off);
+        tl_nn_maxpool_tap16(_mm512_permutex2var_ps(b0, odd, b1), _mm512_add_epi32(W32, one), &best, &off);
         /* index = 2*i*W + 2*(j + lane) + off, in int64 */
         __m512i base = _mm512_add_epi64(_mm512_set1_epi64(2 * i * W + 2 * j), lane2);
         __m512i lo = _mm512_add_epi64(base, _mm512_cvtepi32_epi64(_mm512_castsi512_si256(off)));

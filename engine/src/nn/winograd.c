@@ -178,6 +178,26 @@ static int tl_wg_setup(const char *fn, const tl_tensor *input, const tl_tensor *
   return tl_blas_need(fn);
 }
 
+/* out = src convolved by the (with flip: rotated, transposed) filters of
+ * weight, plus bias: the forward pass and gradInput's. Scratch holds the
+ * transformed filters, then one chunk slice per thread. */
+static int tl_wg_run(const tl_tensor *src, const tl_tensor *weight, int flip, const tl_tensor *bias,
+                     tl_tensor *out, tl_tensor *scratch, tl_wg_geom *g)
+{
+  tl_wg_plan(g, 0);
+  int64_t usize = 16 * g->O * g->C;
+  if (tl_nn_resize(out, 4, g->N, g->O, g->oH, g->oW) ||
+      tl_nn_resize(scratch, 1, usize + g->nt * g->slice, 0, 0, 0))
+    return -1;
+  if (g->tiles == 0) return 0;
+  char *s = tl_tensor_data(scratch);
+  size_t es = (size_t)tl_dtype_get(src->dtype)->size;
+  TL_NN_CALL(src->dtype, tl_wg_filter, tl_tensor_data(weight), (void *)s, g->O, g->C, flip, tl_wg_filter_threads(g));
+  TL_NN_CALL(src->dtype, tl_wg_conv, tl_tensor_data(src), (void *)s, bias ? tl_tensor_data(bias) : NULL,
+             tl_tensor_data(out), (void *)(s + usize * es), g);
+  return 0;
+}
+
 int tl_nn_conv2d_winograd_forward(const tl_tensor *input, const tl_tensor *weight, const tl_tensor *bias,
                                   tl_tensor *output, tl_tensor *scratch, int32_t padW, int32_t padH)
 {
@@ -190,18 +210,7 @@ int tl_nn_conv2d_winograd_forward(const tl_tensor *input, const tl_tensor *weigh
   if (bias && tl_tensor_numel(bias) != g.O)
     return tl_error_set("%s: bias has %lld elements, expected %lld", fn, (long long)tl_tensor_numel(bias),
                         (long long)g.O);
-  tl_wg_plan(&g, 0);
-  /* the transformed filters, then one chunk slice per thread */
-  int64_t usize = 16 * g.O * g.C;
-  if (tl_nn_resize(output, 4, g.N, g.O, g.oH, g.oW) || tl_nn_resize(scratch, 1, usize + g.nt * g.slice, 0, 0, 0))
-    return -1;
-  if (g.tiles == 0) return 0;
-  char *s = tl_tensor_data(scratch);
-  size_t es = input->dtype == TL_FLOAT ? sizeof(float) : sizeof(double);
-  TL_NN_CALL(input->dtype, tl_wg_filter, tl_tensor_data(weight), (void *)s, g.O, g.C, 0, tl_wg_filter_threads(&g));
-  TL_NN_CALL(input->dtype, tl_wg_conv, tl_tensor_data(input), (void *)s, bias ? tl_tensor_data(bias) : NULL,
-             tl_tensor_data(output), (void *)(s + usize * es), &g);
-  return 0;
+  return tl_wg_run(input, weight, 0, bias, output, scratch, &g);
 }
 
 int tl_nn_conv2d_winograd_backward_input(const tl_tensor *input, const tl_tensor *gradOutput,
@@ -217,18 +226,7 @@ int tl_nn_conv2d_winograd_backward_input(const tl_tensor *input, const tl_tensor
   /* the convolution of gradOutput by the rotated, transposed filters */
   tl_wg_geom g = {.N = f.N, .C = f.O, .H = f.oH, .W = f.oW, .O = f.C, .oH = f.H, .oW = f.W,
                   .padH = 2 - f.padH, .padW = 2 - f.padW};
-  tl_wg_plan(&g, 0);
-  int64_t usize = 16 * g.O * g.C;
-  if (tl_nn_resize(gradInput, 4, f.N, f.C, f.H, f.W) ||
-      tl_nn_resize(scratch, 1, usize + g.nt * g.slice, 0, 0, 0))
-    return -1;
-  if (g.tiles == 0) return 0;
-  char *s = tl_tensor_data(scratch);
-  size_t es = input->dtype == TL_FLOAT ? sizeof(float) : sizeof(double);
-  TL_NN_CALL(input->dtype, tl_wg_filter, tl_tensor_data(weight), (void *)s, g.O, g.C, 1, tl_wg_filter_threads(&g));
-  TL_NN_CALL(input->dtype, tl_wg_conv, tl_tensor_data(gradOutput), (void *)s, NULL, tl_tensor_data(gradInput),
-             (void *)(s + usize * es), &g);
-  return 0;
+  return tl_wg_run(gradOutput, weight, 1, NULL, gradInput, scratch, &g);
 }
 
 int tl_nn_conv2d_winograd_backward_params(const tl_tensor *input, const tl_tensor *gradOutput,

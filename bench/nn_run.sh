@@ -5,7 +5,9 @@
 # interleaved: each round runs ours, then PyTorch, group by group, and the
 # summary gives the median over rounds and the ratio for each figure.
 #
-#   bench/nn_run.sh                   all groups: mlp (batch 60 and 1), cnn
+#   bench/nn_run.sh                   all groups: mlp (batch 60 and 1, and
+#                                     batch 60 without the first layer's
+#                                     input gradient, as PyTorch's step), cnn
 #                                     (LeNet 32x32, Collobert 96x96 and 256x256,
 #                                     batch 60), vgg (VGG-A fwd+bwd, batch 8)
 #   bench/nn_run.sh mlp cnn           some groups
@@ -44,7 +46,7 @@ trap 'rm -f "$out"' EXIT
 
 ours_nets() {
   case $1 in
-    mlp) echo mlp mlp1 ;;
+    mlp) echo mlp mlp1 mlpni ;;
     cnn) echo lenet cnn96 cnn256 ;;
     vgg) echo vgg ;;
     *) echo "nn_run.sh: unknown group $1 (mlp, cnn, vgg)" >&2; exit 2 ;;
@@ -83,11 +85,13 @@ awk '
     return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
   }
   END {
-    printf "%-26s %12s %12s %-11s %8s\n", "figure", "ours", "pytorch", "unit", "ratio"
+    printf "%-30s %12s %12s %-11s %8s\n", "figure", "ours", "pytorch", "unit", "ratio"
     for (key in seen) {
-      o = med("ours", key); p = med("pytorch", key)
+      # a _noinputgrad figure is compared with the plain PyTorch figure
+      pk = key; sub(/_noinputgrad/, "", pk)
+      o = med("ours", key); p = med("pytorch", pk)
       r = (o > 0 && p > 0) ? (unit[key] == "ms" ? p / o : o / p) : 0
       rs = (r > 0) ? sprintf("%.2fx", r) : "-"
-      printf "%-26s %12.1f %12.1f %-11s %8s\n", key, o, p, unit[key], rs
+      printf "%-30s %12.1f %12.1f %-11s %8s\n", key, o, p, unit[key], rs
     }
   }' "$out" | { read -r head; echo "$head"; sort; }

@@ -6,7 +6,8 @@
 -- batches cycle through a fixed random data set as the anchor's do.
 --
 --   build/th bench/nn_train.lua [net ...] [threads=N] [reps=N] [cpu=1]
---     nets: mlp (batch 60), mlp1 (batch 1), lenet (1x32x32), cnn96, cnn256
+--     nets: mlp (batch 60), mlp1 (batch 1), mlpni (batch 60 without the
+--           first layer's input gradient), lenet (1x32x32), cnn96, cnn256
 --           (Collobert et al. 2011, Table 1; batch 60), vgg (VGG-A forward
 --           + backward, batch 8)
 -- cpu=1 times with the process's CPU time instead of the wall clock: on a
@@ -131,6 +132,21 @@ end
 
 function nets.mlp1(t, reps) nets.mlp(t, reps, 1) end
 
+-- The batch-60 MLP without the first layer's input gradient, which the
+-- training loop never reads: Torch7's Linear skips it when its gradInput
+-- is nil. PyTorch's step (the anchor's) never computes it, so this is the
+-- same arithmetic as the anchor's; nn_run.sh compares it with the anchor's
+-- mlp figure.
+function nets.mlpni(t, reps)
+  local m = mlp()
+  m.modules[1].gradInput = nil
+  torch.manualSeed(0)
+  local X = torch.FloatTensor(6000, 784):normal()
+  local Y = torch.FloatTensor(6000):random(1, 10)
+  torch.manualSeed(1)
+  train(string.format('mlp_noinputgrad_train_b60_%dt', t), m, X, Y, 60, 300, reps, 60)
+end
+
 -- size: steps per repeat, as the anchor's CNN_PLAN
 local cnn_plan = { [32] = 100, [96] = 15, [256] = 3 }
 
@@ -185,7 +201,7 @@ for _, a in ipairs(arg or {}) do
   elseif nets[a] then which[#which + 1] = a
   else error('unknown argument ' .. a) end
 end
-if #which == 0 then which = { 'mlp', 'mlp1', 'lenet', 'cnn96', 'cnn256', 'vgg' } end
+if #which == 0 then which = { 'mlp', 'mlp1', 'mlpni', 'lenet', 'cnn96', 'cnn256', 'vgg' } end
 local tlist = threads and { threads } or { 2, 1 }
 for _, n in ipairs(which) do
   for _, t in ipairs(tlist) do

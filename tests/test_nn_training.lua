@@ -216,6 +216,28 @@ T.zero_and_update_parameters = function()
   assert(gi == m.gradInput)
 end
 
+-- Torch7's Linear skips the input gradient when its gradInput is nil (a
+-- first layer, whose input gradient nobody reads): backward returns nil,
+-- and the parameter gradients are those of the full backward pass.
+T.linear_without_gradInput = function()
+  for _, x in ipairs { torch.randn(784):float(), torch.randn(60, 784):float() } do
+    local m = nn.Sequential():add(nn.Linear(784, 50)):add(nn.Tanh()):add(nn.Linear(50, 10)):float()
+    local full = m:clone()
+    m.modules[1].gradInput = nil
+    local go = torch.randn(full:forward(x):size()):float()
+    m:forward(x)
+    m:zeroGradParameters(); full:zeroGradParameters()
+    assert(m:backward(x, go) == nil, 'backward returns the first layer\'s gradInput, nil')
+    assert(full:backward(x, go):nElement() == x:nElement())
+    local _, g = m:parameters()
+    local _, gf = full:parameters()
+    for i = 1, #g do assert_near(g[i], gf[i], 0) end
+    m:clearState()   -- a nil gradInput stays nil
+    assert(m.modules[1].gradInput == nil)
+    assert_near(m:forward(x), full:forward(x), 0)
+  end
+end
+
 T.updateGradParameters_momentum = function()
   local m = nn.Linear(2, 2)
   m.gradWeight:fill(1)

@@ -178,7 +178,9 @@ function Conv:clearState()
   return parent.clearState(self)
 end
 
-function Conv:__tostring__()
+-- Torch7's printing: steps when they or the padding are not the defaults,
+-- the padding (and a full convolution's adjustment) when not zero.
+local function conv_string(self)
   local s = string.format('%s(%d -> %d, %dx%d', torch.type(self), self.nInputPlane, self.nOutputPlane,
                           self.kW, self.kH)
   if self.dW ~= 1 or self.dH ~= 1 or self.padW ~= 0 or self.padH ~= 0 then
@@ -187,9 +189,13 @@ function Conv:__tostring__()
   if (self.padW or self.padH) and (self.padW ~= 0 or self.padH ~= 0) then
     s = s .. ', ' .. self.padW .. ',' .. self.padH
   end
+  if (self.adjW or self.adjH) and (self.adjW ~= 0 or self.adjH ~= 0) then
+    s = s .. ', ' .. self.adjW .. ',' .. self.adjH
+  end
   if self.bias then return s .. ')' end
   return s .. ') without bias'
 end
+Conv.__tostring__ = conv_string
 
 -- SpatialConvolutionMM: the same module with Torch7's 2-D weight layout
 -- [nOutputPlane, nInputPlane*kH*kW].
@@ -327,18 +333,4 @@ function Full:clearState()
   return fparent.clearState(self)
 end
 
-function Full:__tostring__()
-  local s = string.format('%s(%d -> %d, %dx%d', torch.type(self), self.nInputPlane, self.nOutputPlane,
-                          self.kW, self.kH)
-  if self.dW ~= 1 or self.dH ~= 1 or self.padW ~= 0 or self.padH ~= 0 then
-    s = s .. string.format(', %d,%d', self.dW, self.dH)
-  end
-  if (self.padW or self.padH) and (self.padW ~= 0 or self.padH ~= 0) then
-    s = s .. ', ' .. self.padW .. ',' .. self.padH
-  end
-  if (self.adjW or self.adjH) and (self.adjW ~= 0 or self.adjH ~= 0) then
-    s = s .. ', ' .. self.adjW .. ',' .. self.adjH
-  end
-  if self.bias then return s .. ')' end
-  return s .. ') without bias'
-end
+Full.__tostring__ = conv_string

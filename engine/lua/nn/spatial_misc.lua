@@ -288,16 +288,19 @@ function SDrop:__init(p, stochasticInference)
   self.noise = torch.Tensor()
 end
 
+-- The noise has one value per plane (per volume for VolumetricDropout):
+-- the input's leading sizes, then 1 for each of its _dims spatial sizes.
+SDrop._dims = 2
+SDrop._shapes = 'Input must be 4D (nbatch, nfeat, h, w) or 3D (nfeat, h, w)'
+
 function SDrop:updateOutput(input)
   self.output:resizeAs(input):copy(input)
   if self.train or self.stochastic_inference then
-    if input:dim() == 4 then
-      self.noise:resize(input:size(1), input:size(2), 1, 1)
-    elseif input:dim() == 3 then
-      self.noise:resize(input:size(1), 1, 1)
-    else
-      error('Input must be 4D (nbatch, nfeat, h, w) or 3D (nfeat, h, w)')
-    end
+    local lead = input:dim() - self._dims
+    if lead ~= 1 and lead ~= 2 then error(self._shapes) end
+    local size = torch.LongStorage(input:dim()):fill(1)
+    for d = 1, lead do size[d] = input:size(d) end
+    self.noise:resize(size)
     self.noise:bernoulli(1 - self.p)
     self.output:cmul(self.noise:expandAs(input))
   else
@@ -324,20 +327,5 @@ end
 
 local VDrop = torch.class('nn.VolumetricDropout', 'nn.SpatialDropout')
 
-function VDrop:updateOutput(input)
-  self.output:resizeAs(input):copy(input)
-  if self.train or self.stochastic_inference then
-    if input:dim() == 5 then
-      self.noise:resize(input:size(1), input:size(2), 1, 1, 1)
-    elseif input:dim() == 4 then
-      self.noise:resize(input:size(1), 1, 1, 1)
-    else
-      error('Input must be 5D (nbatch, nfeat, t, h, w) or 4D (nfeat, t, h, w)')
-    end
-    self.noise:bernoulli(1 - self.p)
-    self.output:cmul(self.noise:expandAs(input))
-  else
-    self.output:mul(1 - self.p)
-  end
-  return self.output
-end
+VDrop._dims = 3
+VDrop._shapes = 'Input must be 5D (nbatch, nfeat, t, h, w) or 4D (nfeat, t, h, w)'

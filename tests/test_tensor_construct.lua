@@ -216,6 +216,15 @@ function T.ctor_from_table()
   -- ragged tables are refused
   has(errs(function() return torch.DoubleTensor({ { 1, 2 }, { 3 } }) end), 'Tensor', 'ragged table')
   has(errs(function() return torch.DoubleTensor({ 1, 'x' }) end), 'Tensor', 'non-number in table')
+  -- the error names the caller's line, at any depth of the table
+  local line = debug.getinfo(1, 'l').currentline
+  local e1 = errs(function() local x = torch.DoubleTensor({ { 1, 2 }, { 3 } }) end)
+  local e2 = errs(function() local x = torch.DoubleTensor({ { 1, 2 }, { 3, 'x' } }) end)
+  local e3 = errs(function() local x = torch.DoubleTensor({ { { 1 } }, { { 2 }, 3 } }) end)
+  for i, e in ipairs({ e1, e2, e3 }) do
+    local here = 'test_tensor_construct.lua:' .. (line + i) .. ':'
+    yes(tostring(e):find(here, 1, true), 'table error ' .. i .. ' names the caller: ' .. tostring(e))
+  end
 end
 
 function T.new_and_factory()

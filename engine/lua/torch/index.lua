@@ -16,14 +16,16 @@ local function norm(i, size, fn)
   return i
 end
 
--- Offset of a fully indexed element given Lua numbers.
-local function element_offset(t, get_index, n, fn)
+-- Offset of a fully indexed element; idx is a table or a LongStorage of
+-- n numbers (indexed, not wrapped in a closure: a closure would stop
+-- LuaJIT compiling every t[i] in the caller's loop).
+local function element_offset(t, idx, n, fn)
   if n ~= t.ndim then
     error(string.format('%s: %d indices for a %dD tensor', fn, n, t.ndim), 4)
   end
   local off = tonumber(t.offset)
   for d = 0, n - 1 do
-    local i = norm(get_index(d + 1), tonumber(t.size[d]), fn)
+    local i = norm(idx[d + 1], tonumber(t.size[d]), fn)
     off = off + (i - 1) * tonumber(t.stride[d])
   end
   return off
@@ -38,7 +40,7 @@ local function table_view(self, idx, fn)
     if type(idx[i]) ~= 'number' then all_numbers = false end
   end
   if all_numbers and t.ndim > 0 then
-    return nil, element_offset(t, function(i) return idx[i] end, #idx, fn)
+    return nil, element_offset(t, idx, #idx, fn)
   end
   if #idx > t.ndim then
     error(string.format('%s: %d indices for a %dD tensor', fn, #idx, t.ndim), 3)
@@ -101,7 +103,7 @@ for d = 0, 7 do
       return get(ffi.cast(ptr_ct, t.storage.data), off)
     elseif kt == 'cdata' then
       if torch._is_storage(k) and k._c.dtype == 4 then
-        local off = element_offset(t, function(i) return k[i] end, k:size(), '__index')
+        local off = element_offset(t, k, k:size(), '__index')
         return get(ffi.cast(ptr_ct, t.storage.data), off)
       elseif is_mask(k) then
         return M.maskedSelect(self, k)
@@ -133,7 +135,7 @@ for d = 0, 7 do
       end
       target = r
     elseif kt == 'cdata' and torch._is_storage(k) and k._c.dtype == 4 then
-      local off = element_offset(t, function(i) return k[i] end, k:size(), '__newindex')
+      local off = element_offset(t, k, k:size(), '__newindex')
       set(ffi.cast(ptr_ct, t.storage.data), off, v)
       return
     elseif is_mask(k) then

@@ -277,16 +277,18 @@ local function argnum(fn, v, what)
 end
 
 -- Reading and writing one element of a dtype at a pointer and offset
--- (Long as a Lua number, Half through float).
-local function getter(d)
-  if d == 4 then return function(p, o) return tonumber(p[o]) end end
-  if d == 7 then return function(p, o) return C.tl_half_to_float(p[o]) end end
-  return function(p, o) return p[o] end
+-- (Long as a Lua number, Half through float). Made once per dtype: a
+-- closure created per call would stop LuaJIT compiling the caller.
+local getters, setters = {}, {}
+for d = 0, NDTYPE - 1 do
+  if d == 4 then getters[d] = function(p, o) return tonumber(p[o]) end
+  elseif d == 7 then getters[d] = function(p, o) return C.tl_half_to_float(p[o]) end
+  else getters[d] = function(p, o) return p[o] end end
+  if d == 7 then setters[d] = function(p, o, v) p[o] = C.tl_float_to_half(v) end
+  else setters[d] = function(p, o, v) p[o] = v end end
 end
-local function setter(d)
-  if d == 7 then return function(p, o, v) p[o] = C.tl_float_to_half(v) end end
-  return function(p, o, v) p[o] = v end
-end
+local function getter(d) return getters[d] end
+local function setter(d) return setters[d] end
 torch._getter, torch._setter = getter, setter
 
 ---------------------------------------------------------------------------

@@ -12,6 +12,23 @@ local wrap, wrap_storage, empty, check = K.wrap, K.wrap_storage, K.empty, K.chec
 local dtype_of, is_storage = K.dtype_of, K.is_storage
 local sizebuf, stridebuf, fill_sizes, size_args = K.sizebuf, K.stridebuf, K.fill_sizes, K.size_args
 
+-- Appends the numbers of the nested table x (at depth level of a table
+-- shaped sizes) to flat after its first k entries; returns the new count.
+-- A plain function, not a closure made per call, so that constructing
+-- from tables in a loop stays compiled.
+local function flatten_table(x, level, sizes, flat, k)
+  if level > #sizes then
+    if type(x) ~= 'number' then error('Tensor: table holds a ' .. type(x) .. ' where a number was expected', 3 + #sizes) end
+    flat[k + 1] = x
+    return k + 1
+  end
+  if type(x) ~= 'table' or #x ~= sizes[level] then
+    error(string.format('Tensor: inconsistent table: dimension %d should have %d elements', level, sizes[level]), 2 + level)
+  end
+  for i = 1, #x do k = flatten_table(x[i], level + 1, sizes, flat, k) end
+  return k
+end
+
 local function build_from_table(d, tbl)
   -- infer the shape from the first element at each level
   local sizes, t = {}, tbl
@@ -23,20 +40,8 @@ local function build_from_table(d, tbl)
   if n == 0 or sizes[1] == 0 then return empty(d) end
   for i = 1, n do sizebuf[i - 1] = sizes[i] end
   local res = wrap(C.tl_tensor_new_sized(d, 0, n, sizebuf))
-  local flat, k = {}, 0
-  local function walk(x, level)
-    if level > n then
-      if type(x) ~= 'number' then error('Tensor: table holds a ' .. type(x) .. ' where a number was expected', 4) end
-      k = k + 1
-      flat[k] = x
-      return
-    end
-    if type(x) ~= 'table' or #x ~= sizes[level] then
-      error(string.format('Tensor: inconsistent table: dimension %d should have %d elements', level, sizes[level]), 4)
-    end
-    for i = 1, #x do walk(x[i], level + 1) end
-  end
-  walk(tbl, 1)
+  local flat = {}
+  local k = flatten_table(tbl, 1, sizes, flat, 0)
   local p = ffi.cast(ptr_ct[d], C.tl_tensor_data(res._c))
   if d == 7 then
     for i = 1, k do p[i - 1] = C.tl_float_to_half(flat[i]) end

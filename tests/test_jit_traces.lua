@@ -87,4 +87,30 @@ function T.tensor_from_table()
   end)
 end
 
+function T.container_step()
+  require 'nn'
+  local m = nn.Sequential():add(nn.Linear(4, 3)):add(nn.Tanh()):add(nn.Linear(3, 2)):float()
+  local x, g = torch.FloatTensor(4):uniform(), torch.FloatTensor(2):uniform()
+  compiles('Sequential zeroGradParameters/backward/updateParameters', function()
+    for _ = 1, 300 do
+      m:zeroGradParameters()
+      m:forward(x)
+      m:backward(x, g)
+      m:updateParameters(1e-6)
+    end
+  end)
+end
+
+function T.criterion_step()
+  require 'nn'
+  local crit = nn.ClassNLLCriterion():float()
+  local x = torch.FloatTensor(10):uniform(-3, -1)
+  compiles('ClassNLLCriterion forward/backward', function()
+    for i = 1, 500 do
+      crit:forward(x, i % 10 + 1)
+      crit:backward(x, i % 10 + 1)
+    end
+  end)
+end
+
 return T

@@ -41,12 +41,15 @@ function Container:applyToModules(func)
   for _, module in ipairs(self.modules) do func(module) end
 end
 
+-- The two per-step calls of Torch7's training loops walk the children
+-- directly: a closure made per call would keep LuaJIT from compiling the
+-- loop around them.
 function Container:zeroGradParameters()
-  self:applyToModules(function(module) module:zeroGradParameters() end)
+  for _, module in ipairs(self.modules) do module:zeroGradParameters() end
 end
 
 function Container:updateParameters(learningRate)
-  self:applyToModules(function(module) module:updateParameters(learningRate) end)
+  for _, module in ipairs(self.modules) do module:updateParameters(learningRate) end
 end
 
 function Container:updateGradParameters(...)

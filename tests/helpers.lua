@@ -509,4 +509,21 @@ function helpers.wrap_int(tn, v)
   return v
 end
 
+-- A module's forward, backward (gradOutput = the output) and parameter
+-- gradients on 1 and 2 threads: { [1] = {output, gradInput, gradWeight,
+-- gradBias}, [2] = ... }, for tests that the threads agree.
+function helpers.results_by_threads(m, x)
+  local saved = torch.getnumthreads()
+  local res = {}
+  for _, t in ipairs({ 1, 2 }) do
+    torch.setnumthreads(t)
+    m:zeroGradParameters()
+    local out = m:forward(x):clone()
+    local gi = m:backward(x, out):clone()
+    res[t] = { out, gi, m.gradWeight:clone(), m.gradBias:clone() }
+  end
+  torch.setnumthreads(saved)
+  return res
+end
+
 return helpers

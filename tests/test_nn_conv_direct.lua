@@ -134,18 +134,8 @@ end
 -- 1 and 2 threads give the same results (threads split the batch; the
 -- parameter sums are added in thread order).
 function T.threads_agree()
-  local saved = torch.getnumthreads()
   local m = nn.SpatialConvolution(1, 6, 5, 5):float()
-  local x = torch.FloatTensor(8, 1, 12, 100):uniform(-1, 1)
-  local res = {}
-  for _, t in ipairs({ 1, 2 }) do
-    torch.setnumthreads(t)
-    m:zeroGradParameters()
-    local out = m:forward(x):clone()
-    local gi = m:backward(x, out):clone()
-    res[t] = { out, gi, m.gradWeight:clone(), m.gradBias:clone() }
-  end
-  torch.setnumthreads(saved)
+  local res = helpers.results_by_threads(m, torch.FloatTensor(8, 1, 12, 100):uniform(-1, 1))
   assert(max_err(res[1][1], res[2][1]) == 0, 'forward depends on threads')
   assert(max_err(res[1][2], res[2][2]) == 0, 'gradInput depends on threads')
   assert(max_err(res[1][3], res[2][3]) < 1e-2 * res[1][3]:abs():max() * 1e-3, 'gradWeight')

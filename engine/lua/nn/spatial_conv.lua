@@ -3,7 +3,8 @@
 -- SpatialDilatedConvolution and the transposed SpatialFullConvolution, all
 -- on the GEMM kernels of engine/src/nn/conv.c; SpatialConvolution takes the
 -- direct kernels for first layers on wide images, and Winograd's F(2x2,3x3)
--- (engine/src/nn/winograd.c) for 3x3 stride-1 layers with enough planes.
+-- or F(4x4,3x3) (engine/src/nn/winograd.c) for 3x3 stride-1 layers with
+-- enough planes.
 -- The plane-by-plane convolutions (DepthWise, Map, SubSampling) are in
 -- nn/spatial_conv_planes.lua, the rarer ones in nn/conv_extra.lua.
 -- Images are [C, H, W] (single) or [n, C, H, W] (batch), normalised with
@@ -71,8 +72,8 @@ local function direct(self, x)
 end
 
 -- 3x3, stride 1, padding 0 or 1, no dilation, enough planes and tiles in
--- the batch: Winograd's F(2x2,3x3), with no columns either (its gradWeight
--- reads the input).
+-- the batch: Winograd (2x2 tiles, 4x4 from 24x24 outputs on), with no
+-- columns either (its gradWeight reads the input).
 local function winograd(self, x)
   return C.tl_nn_conv2d_winograd_ok(x:size(1), self.nInputPlane, self.nOutputPlane, x:size(3), x:size(4), self.kW,
                                     self.kH, self.dW, self.dH, self.padW, self.padH, self.dilationW or 1,

@@ -1,27 +1,42 @@
 /*
  * winograd.c: 3x3 stride-1 convolutions (padding 0 or 1) by Winograd's
- * minimal filtering F(2x2,3x3), for the VGG-style layers of
- * nn.SpatialConvolution.
+ * minimal filtering, for the VGG-style layers of nn.SpatialConvolution.
  *
  * Unfold + GEMM (conv.c) runs near the FMA peak, so only fewer
- * multiplications help: F(2x2,3x3) makes a 2x2 output tile from 16
- * products per (input plane, output plane) pair instead of 36. The
- * input patches and the filters are transformed, the 16 positions of the
- * transformed tile become 16 matrix products over planes, and the output
- * is transformed back (winograd.inc). The input gradient is the same
- * convolution of the output gradient with the filters rotated and
- * transposed, padding 2 - pad; the weight gradient multiplies the
+ * multiplications help. F(m x m, 3x3) makes an m x m output tile from
+ * (m + 2)^2 products per (input plane, output plane) pair instead of 9 m^2:
+ * F(2x2,3x3) 16 instead of 36, F(4x4,3x3) 36 instead of 144. The input
+ * patches and the filters are transformed, the positions of the
+ * transformed tile become as many matrix products over planes, and the
+ * output is transformed back (winograd.inc, with the transforms of each
+ * tile size in winograd_f2.inc and winograd_f4.inc). The input gradient
+ * is the same convolution of the output gradient with the filters rotated
+ * and transposed, padding 2 - pad; the weight gradient multiplies the
  * transformed output gradient by the transformed input, which also
  * spares the columns that the GEMM path keeps for accGradParameters.
  *
+ * Which tile: 4x4 tiles need 44% fewer products than 2x2 ones, but their
+ * filter transform is 2.25x larger and a row of few tiles wastes more of
+ * the transforms' vector blocks and of the last tile; outputs of 24x24 and
+ * more take 4x4 tiles (TL_WG4_MIN_SIZE). Measured for forward + both
+ * backward passes, Float, batch 8, one thread, 4x4 against 2x2 tiles:
+ * 64 -> 64 planes at 12x12 0.69x, 16x16 1.06x, 20x20 0.95x, 24x24 1.30x,
+ * 32x32 1.48x; 256 -> 256 at 14x14 0.91x, 20x20 1.17x, 28x28 1.34x; VGG-A's
+ * layers from 112x112 to 28x28 1.2-1.5x on two threads. Float results with
+ * 4x4 tiles differ from the exact ones by up to about 20 eps times the
+ * largest |x| conv |w| (2x2 tiles: 1.5), as oneDNN's and cuDNN's do.
+ *
  * Tiles are processed in chunks: the transformed input of every tile of a
  * VGG batch would take hundreds of MB, a chunk a few MB (tens for 512
- * planes) while each of its 16 products stays large enough for the BLAS
- * to run at speed. Threads take whole chunks (transform, products,
- * back-transform), each with its own slice of the scratch tensor, calling
- * a serial BLAS inside the parallel region; a job of one chunk runs
- * outside it and lets the BLAS use its threads. Scratch is a tensor owned
- * by the Lua module and grown here. When the path pays: see
+ * planes) while each of its products stays large enough for the BLAS to
+ * run at speed. The threads share each chunk: the input transform split
+ * by input planes, the products by position (each thread calling a serial
+ * BLAS inside the parallel region), the output transform by output
+ * planes; so a chunk can be as large as one thread would want, and the
+ * weight gradient needs one sum of the transformed gradient, not one per
+ * thread. A call too small for threads runs outside a parallel region and
+ * lets the BLAS use its threads. Scratch is a tensor owned by the Lua
+ * module and grown here. When the path pays at all: see
  * tl_nn_conv2d_winograd_ok.
  */
 #include "nn.h"
@@ -35,10 +50,11 @@ typedef struct tl_wg_geom {
   int64_t N, C, H, W;       /* the input [N, C, H, W] */
   int64_t O, oH, oW;        /* the output [N, O, oH, oW] */
   int64_t padH, padW;
-  int64_t tH, tW, tiles;    /* 2x2 tiles per image column and row, tiles of the batch */
+  int32_t m, P;             /* the output tile's side (2 or 4), positions of a transformed tile */
+  int64_t tH, tW, tiles;    /* tiles per image column and row, tiles of the batch */
   int64_t T, nchunks;       /* tiles per chunk (the last may have fewer), chunks */
-  int64_t slice;            /* scratch elements per thread */
-  int32_t nt;               /* threads over chunks */
+  int64_t work;             /* scratch elements for a chunk's buffers */
+  int32_t nt;               /* threads sharing each chunk */
 } tl_wg_geom;
 
 /* The transforms' loops over the tiles of a row run in whole blocks of
@@ -46,8 +62,8 @@ typedef struct tl_wg_geom {
  * few tiles (VGG's 14x14 and 28x28 layers) then need no scalar remainder
  * loops. Each row of a chunk's buffers has TL_WG_VW columns of padding. */
 #define TL_WG_VW 8
-/* Input planes whose rows are split before any is transformed. */
-#define TL_WG_CB 4
+/* A thread's row buffers for the transforms of a chunk of T tiles. */
+#define TL_WG_BUF(T) (48 * ((T) + TL_WG_VW + 1))
 
 #define real float
 #define TLNN(name) name##_f
@@ -65,57 +81,57 @@ typedef struct tl_wg_geom {
 #undef TLNN
 #undef GEMM
 
-/* Chunk size: a chunk's transformed input and output (16 (C + O) T
- * elements) should stay near TL_WG_CHUNK_ELEMS, to be read back while
- * still cached; but every chunk repacks the whole transformed filter (16
- * O C elements) for the BLAS, which only pays for itself over enough
+/* Chunk size: a chunk's transformed input and output (P (C + O) T
+ * elements, P = 16 or 36) should stay near TL_WG_CHUNK_ELEMS, to be read
+ * back while still cached; but every chunk repacks the whole transformed
+ * filter (P O C elements) for the BLAS, which only pays for itself over enough
  * tiles: T >= sqrt(O C) keeps that below a few per cent. Measured on
- * Float, one thread, batch 8 (Zen 4): 512 -> 512 planes at 28x28 take
+ * Float, one thread, batch 8, 2x2 tiles (Zen 4): 512 -> 512 planes at 28x28 take
  * 166 ms with chunks of 128 tiles and 157 ms with 512; 256 -> 256 at
  * 56x56, whose filters are smaller, is fastest with 256 (2M elements),
  * its gradWeight 30% slower with 1024. At least TL_WG_MIN_TILES tiles:
  * narrower products waste the BLAS's blocking. */
 enum { TL_WG_CHUNK_ELEMS = 1 << 21, TL_WG_MIN_TILES = 32 };
 
-/* Fills the tiling and chunking of g (its sizes set); extra: per-thread
- * elements beyond the chunk buffers. */
-static void tl_wg_plan(tl_wg_geom *g, int64_t extra)
+/* Outputs from this size on (both ways) take F(4x4,3x3), smaller ones
+ * F(2x2,3x3): see the top of the file. */
+enum { TL_WG4_MIN_SIZE = 24 };
+
+/* Work of a call below which it runs on one thread. */
+enum { TL_WG_MIN_THREAD_WORK = 1 << 21 };
+
+/* Fills the tiling, chunking and threads of g (its sizes set). */
+static void tl_wg_plan(tl_wg_geom *g)
 {
-  g->tH = (g->oH + 1) / 2;
-  g->tW = (g->oW + 1) / 2;
+  g->m = g->oW >= TL_WG4_MIN_SIZE && g->oH >= TL_WG4_MIN_SIZE ? 4 : 2;
+  g->P = (g->m + 2) * (g->m + 2);
+  g->tH = (g->oH + g->m - 1) / g->m;
+  g->tW = (g->oW + g->m - 1) / g->m;
   g->tiles = g->N * g->tH * g->tW;
-  g->slice = extra;
   g->nt = 1;
-  g->T = g->nchunks = 0;
+  g->T = g->nchunks = g->work = 0;
   if (g->tiles == 0) return; /* an empty batch: nothing to compute */
-  int64_t tmax = TL_WG_CHUNK_ELEMS / (16 * (g->C + g->O));
+  int64_t tmax = TL_WG_CHUNK_ELEMS / (g->P * (g->C + g->O));
   int64_t tpack = (int64_t)sqrt((double)g->C * (double)g->O);
   if (tmax < tpack) tmax = tpack;
   if (tmax < TL_WG_MIN_TILES) tmax = TL_WG_MIN_TILES;
   int64_t nchunks = (g->tiles + tmax - 1) / tmax;
-  int32_t threads = tl_threads();
-  int64_t nt = 1;
-  if (threads > 1 && g->tiles >= 2 * TL_WG_MIN_TILES) {
-    nt = g->tiles / TL_WG_MIN_TILES;
-    if (nt > threads) nt = threads;
-    /* whole rounds of nt chunks, so that no thread idles at the end */
-    if (nchunks < nt) nchunks = nt;
-    nchunks = (nchunks + nt - 1) / nt * nt;
-  }
   g->T = (g->tiles + nchunks - 1) / nchunks;
   g->nchunks = (g->tiles + g->T - 1) / g->T;
-  g->nt = (int32_t)(nt < g->nchunks ? nt : g->nchunks);
-  /* V and M (or Z), their rows padded, then the row buffers of the transforms */
-  g->slice += 16 * (g->C + g->O) * (g->T + TL_WG_VW) + 8 * TL_WG_CB * (g->T + TL_WG_VW + 2);
+  /* the products' multiply-adds, and about 8 operations per transformed value */
+  if (g->P * g->tiles * (g->O * g->C + 8 * (g->C + g->O)) >= TL_WG_MIN_THREAD_WORK) g->nt = tl_threads();
+  /* V and M (or Z), their rows padded, then each thread's row buffers */
+  g->work = g->P * (g->C + g->O) * (g->T + TL_WG_VW) + g->nt * TL_WG_BUF(g->T);
 }
 
 /* Threads for the filter transform: one below a few thousand filters. */
 static int32_t tl_wg_filter_threads(const tl_wg_geom *g)
 {
-  return g->O * g->C * 16 * 16 > TL_PARALLEL_GRAIN ? tl_threads() : 1;
+  return g->O * g->C * g->P * 16 > TL_PARALLEL_GRAIN ? tl_threads() : 1;
 }
 
-/* When the path pays, measured for forward + both backward passes on
+/* When the path pays, measured with 2x2 tiles (4x4 ones only take the
+ * outputs where they beat 2x2) for forward + both backward passes on
  * Float, one thread, against unfold + GEMM, with OpenBLAS's AVX2 and its
  * AVX-512 kernels (the latter make the products twice as fast, so the
  * transforms weigh more; figures AVX2/AVX-512, batch 8 unless said):
@@ -184,15 +200,16 @@ static int tl_wg_setup(const char *fn, const tl_tensor *input, const tl_tensor *
 static int tl_wg_run(const tl_tensor *src, const tl_tensor *weight, int flip, const tl_tensor *bias,
                      tl_tensor *out, tl_tensor *scratch, tl_wg_geom *g)
 {
-  tl_wg_plan(g, 0);
-  int64_t usize = 16 * g->O * g->C;
+  tl_wg_plan(g);
+  int64_t usize = g->P * g->O * g->C;
   if (tl_nn_resize(out, 4, g->N, g->O, g->oH, g->oW) ||
-      tl_nn_resize(scratch, 1, usize + g->nt * g->slice, 0, 0, 0))
+      tl_nn_resize(scratch, 1, usize + g->work, 0, 0, 0))
     return -1;
   if (g->tiles == 0) return 0;
   char *s = tl_tensor_data(scratch);
   size_t es = (size_t)tl_dtype_get(src->dtype)->size;
-  TL_NN_CALL(src->dtype, tl_wg_filter, tl_tensor_data(weight), (void *)s, g->O, g->C, flip, tl_wg_filter_threads(g));
+  TL_NN_CALL(src->dtype, tl_wg_filter, tl_tensor_data(weight), (void *)s, g->O, g->C, flip, tl_wg_filter_threads(g),
+             g);
   TL_NN_CALL(src->dtype, tl_wg_conv, tl_tensor_data(src), (void *)s, bias ? tl_tensor_data(bias) : NULL,
              tl_tensor_data(out), (void *)(s + usize * es), g);
   return 0;
@@ -242,9 +259,9 @@ int tl_nn_conv2d_winograd_backward_params(const tl_tensor *input, const tl_tenso
   if (gradBias && tl_tensor_numel(gradBias) != g.O)
     return tl_error_set("%s: gradBias has %lld elements, expected %lld", fn, (long long)tl_tensor_numel(gradBias),
                         (long long)g.O);
-  /* per thread: its sum of the transformed weight gradient, then the chunk buffers */
-  tl_wg_plan(&g, 16 * g.O * g.C);
-  if (tl_nn_resize(scratch, 1, g.nt * g.slice, 0, 0, 0)) return -1;
+  /* the transformed weight gradient, then the chunk buffers */
+  tl_wg_plan(&g);
+  if (tl_nn_resize(scratch, 1, g.P * g.O * g.C + g.work, 0, 0, 0)) return -1;
   if (g.tiles == 0) return 0;
   TL_NN_CALL(input->dtype, tl_wg_params, tl_tensor_data(input), tl_tensor_data(gradOutput),
              tl_tensor_data(gradWeight), gradBias ? tl_tensor_data(gradBias) : NULL, tl_tensor_data(scratch),

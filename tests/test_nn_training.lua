@@ -238,6 +238,47 @@ T.linear_without_gradInput = function()
   end
 end
 
+-- A batch's gradInput = gradOutput W, split over W's rows across threads
+-- above 2M multiply-adds (engine/src/nn/linear.c), against a plain double
+-- product at 1, 2 and 3 threads (3: uneven row blocks), in Float and
+-- Double, with a contiguous and a transposed gradOutput (which takes
+-- the unsplit path); clearState drops the threads' partial products.
+T.linear_batch_gradInput_split_over_rows = function()
+  local saved = torch.getnumthreads()
+  for _, tn in ipairs({ 'Float', 'Double' }) do
+    local m = nn.Linear(300, 130)
+    m = tn == 'Float' and m:float() or m:double()
+    local x = torch[tn .. 'Tensor'](64, 300):uniform(-1, 1)
+    local gos = { torch[tn .. 'Tensor'](64, 130):uniform(-1, 1),
+                  torch[tn .. 'Tensor'](130, 64):uniform(-1, 1):t() }
+    for gi_case, go in ipairs(gos) do
+      -- want[i][j] = sum_k go[i][k] w[k][j], in double
+      local gd, wd = go:double():contiguous(), m.weight:double():contiguous()
+      local want = torch.DoubleTensor(64, 300)
+      local pg, pw, pr = gd:data(), wd:data(), want:data()
+      for i = 0, 63 do
+        for j = 0, 299 do
+          local acc = 0
+          for k = 0, 129 do acc = acc + pg[i * 130 + k] * pw[k * 300 + j] end
+          pr[i * 300 + j] = acc
+        end
+      end
+      for _, t in ipairs({ 1, 2, 3 }) do
+        torch.setnumthreads(t)
+        m:forward(x)
+        local got = m:updateGradInput(x, go)
+        local e = (got:double() - want):abs():max()
+        local tol = tn == 'Float' and 1e-4 or 1e-12
+        assert(e < tol, string.format('%s gradOutput %d, %d threads: off by %g', tn, gi_case, t, e))
+      end
+    end
+    assert(m._gradInputParts ~= nil and m._gradInputParts:nElement() > 0, 'the split path ran')
+    m:clearState()
+    assert(m._gradInputParts == nil, 'clearState drops the partial products')
+  end
+  torch.setnumthreads(saved)
+end
+
 T.updateGradParameters_momentum = function()
   local m = nn.Linear(2, 2)
   m.gradWeight:fill(1)

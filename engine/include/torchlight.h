@@ -516,13 +516,14 @@ int tl_nn_softmax_backward(const tl_tensor *output, const tl_tensor *gradOutput,
 
 /* nn.Linear (engine/src/nn/linear.c): input [in] or [n, in], weight
  * [out, in], bias [out] or NULL; output = input W^T + bias, gradInput =
- * gradOutput W, and backward_params accumulates scale * gradOutput^T input
- * into gradWeight and scale * column sums of gradOutput (contiguous) into
- * gradBias (may be NULL). */
+ * gradOutput W (scratch, may be NULL: room for the threads' partial
+ * products of a batch), and backward_params accumulates scale *
+ * gradOutput^T input into gradWeight and scale * column sums of gradOutput
+ * (contiguous) into gradBias (may be NULL). */
 int tl_nn_linear_forward(const tl_tensor *input, const tl_tensor *weight, const tl_tensor *bias,
                          tl_tensor *output);
 int tl_nn_linear_backward_input(const tl_tensor *input, const tl_tensor *gradOutput,
-                                const tl_tensor *weight, tl_tensor *gradInput);
+                                const tl_tensor *weight, tl_tensor *gradInput, tl_tensor *scratch);
 int tl_nn_linear_backward_params(const tl_tensor *input, const tl_tensor *gradOutput,
                                  tl_tensor *gradWeight, tl_tensor *gradBias, double scale);
 

@@ -93,8 +93,9 @@ function Linear:updateGradInput(input, gradOutput)
   if self.gradInput then
     local nd = linear_check(self, input)
     if linear_fast(self, input) then
+      local scratch = nd == 2 and utils.buffer(self, '_gradInputParts', input)._c or nil
       if nn._C.tl_nn_linear_backward_input(input._c, gradOutput._c, self.weight._c,
-                                           self.gradInput._c) ~= 0 then
+                                           self.gradInput._c, scratch) ~= 0 then
         utils.raise(2, self)
       end
       return self.gradInput
@@ -142,6 +143,7 @@ end
 
 function Linear:clearState()
   if self.addBuffer then self.addBuffer:set() end
+  self._gradInputParts = nil
   return lparent.clearState(self)
 end
 

@@ -12,6 +12,8 @@
  * methods, allocating a transposed and an expanded view on every call.
  */
 #include "nn.h"
+#include "../blas_lib.h"
+#include <omp.h>
 
 #define real float
 #define TLNN(name) name##_f
@@ -96,8 +98,58 @@ int tl_nn_linear_forward(const tl_tensor *input, const tl_tensor *weight, const 
   return tl_addmm(output, 1, add, 1, input, &wt);
 }
 
+/* Multiply-adds from which a batch's gradInput is split over the rows of
+ * the weight (as blas.c splits its products: below it one thread). */
+enum { TL_NN_LINEAR_SPLIT_MM = 1 << 21 };
+
+/* gradInput [n, in] = gradOutput [n, out] @ weight [out, in] on nt
+ * threads, split over the weight's rows, the product's inner index: blas.c
+ * would split gradInput's columns, so each thread would read a column
+ * block of every row of the weight, while the forward pass and the
+ * element-wise update of a flat parameter vector give each thread a block
+ * of whole rows. Read the same way here, the weight stays in the caches of
+ * the threads that use it (a batch-60 784-500 MLP step: the update after
+ * the backward pass took 110 µs instead of 35). Thread t adds its rows'
+ * product into part t (part 0 is gradInput), then each thread sums the
+ * parts over its share of gradInput. All operands contiguous. */
+static void tl_nn_linear_grad_input_rows(int dbl, const char *go, const char *w, char *gi, char *scratch,
+                                         int64_t n, int64_t out, int64_t in, int nt)
+{
+  size_t es = dbl ? sizeof(double) : sizeof(float);
+#pragma omp parallel num_threads(nt)
+  {
+    int t = omp_get_thread_num(), nth = omp_get_num_threads();
+    int64_t r0 = out * t / nth, r1 = out * (t + 1) / nth;
+    char *part = t ? scratch + (size_t)(t - 1) * (size_t)(n * in) * es : gi;
+    if (dbl)
+      tl_blas->cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)in, (int)(r1 - r0), 1,
+                           (const double *)go + r0, (int)out, (const double *)w + r0 * in, (int)in, 0,
+                           (double *)part, (int)in);
+    else
+      tl_blas->cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)in, (int)(r1 - r0), 1,
+                           (const float *)go + r0, (int)out, (const float *)w + r0 * in, (int)in, 0,
+                           (float *)part, (int)in);
+#pragma omp barrier
+    int64_t total = n * in, e0 = total * t / nth, e1 = total * (t + 1) / nth;
+    for (int u = 1; u < nth; u++) {
+      const char *p = scratch + (size_t)(u - 1) * (size_t)total * es;
+      if (dbl) {
+        double *d = (double *)gi;
+        const double *q = (const double *)p;
+#pragma omp simd
+        for (int64_t k = e0; k < e1; k++) d[k] += q[k];
+      } else {
+        float *d = (float *)gi;
+        const float *q = (const float *)p;
+#pragma omp simd
+        for (int64_t k = e0; k < e1; k++) d[k] += q[k];
+      }
+    }
+  }
+}
+
 int tl_nn_linear_backward_input(const tl_tensor *input, const tl_tensor *gradOutput,
-                                const tl_tensor *weight, tl_tensor *gradInput)
+                                const tl_tensor *weight, tl_tensor *gradInput, tl_tensor *scratch)
 {
   const char *fn = "Linear";
   if (tl_nn_linear_check(fn, input, weight) ||
@@ -108,6 +160,17 @@ int tl_nn_linear_backward_input(const tl_tensor *input, const tl_tensor *gradOut
   if (input->ndim == 1) {
     tl_tensor wt = tl_nn_linear_t(weight);
     return tl_addmv(gradInput, 0, NULL, 1, &wt, gradOutput);
+  }
+  int64_t n = input->size[0], out = weight->size[0], in = weight->size[1];
+  int nt = omp_in_parallel() ? 1 : (int)tl_threads();
+  if (nt > 1 && scratch && n * out * in >= TL_NN_LINEAR_SPLIT_MM && out >= 16 * nt &&
+      tl_tensor_is_contiguous(gradOutput) && tl_tensor_is_contiguous(weight) &&
+      tl_tensor_is_contiguous(gradInput) && n * in <= INT32_MAX && tl_blas_ready() &&
+      !tl_nn_check_out(fn, scratch, "scratch", input->dtype) &&
+      !tl_nn_resize(scratch, 1, (nt - 1) * n * in, 0, 0, 0)) {
+    tl_nn_linear_grad_input_rows(input->dtype == TL_DOUBLE, tl_tensor_data(gradOutput), tl_tensor_data(weight),
+                                 tl_tensor_data(gradInput), tl_tensor_data(scratch), n, out, in, nt);
+    return 0;
   }
   return tl_addmm(gradInput, 0, NULL, 1, gradOutput, weight);
 }

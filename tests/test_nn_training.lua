@@ -279,6 +279,58 @@ T.linear_batch_gradInput_split_over_rows = function()
   torch.setnumthreads(saved)
 end
 
+-- The element-wise transfer functions and the softmax family run on one
+-- thread below 32768 elements and split in thread-ordered ranges above
+-- (engine/src/nn/act.inc through tl_parallel_ranges): at 1, 2 and 3
+-- threads, on 100003 elements (uneven ranges) and on 5 elements, forward
+-- and backward agree exactly with an element-by-element Lua reference
+-- (Tanh, Threshold, ELU) or with the 1-thread run (LogSoftMax, SoftMax
+-- over rows of 7).
+T.transfer_functions_threads = function()
+  local saved = torch.getnumthreads()
+  for _, n in ipairs({ 100003, 5 }) do
+    local x = torch.DoubleTensor(n):uniform(-2, 2)
+    local g = torch.DoubleTensor(n):uniform(-1, 1)
+    local refs = {
+      { nn.Tanh(), function(v) return math.tanh(v) end, function(v, y) return 1 - y * y end },
+      { nn.Threshold(0.5, -1), function(v) return v > 0.5 and v or -1 end, function(v) return v > 0.5 and 1 or 0 end },
+      { nn.ELU(0.7), function(v) return v > 0 and v or 0.7 * (math.exp(v) - 1) end,
+        function(v, y) return v > 0 and 1 or y + 0.7 end },
+    }
+    for _, r in ipairs(refs) do
+      local m, f, df = r[1]:double(), r[2], r[3]
+      for _, t in ipairs({ 1, 2, 3 }) do
+        torch.setnumthreads(t)
+        local y = m:forward(x)
+        local gi = m:backward(x, g)
+        local px, pg, py, pgi = x:data(), g:data(), y:data(), gi:data()
+        for i = 0, n - 1, n > 100 and 997 or 1 do
+          local want = f(px[i])
+          assert(math.abs(py[i] - want) <= 1e-15 * (1 + math.abs(want)),
+                 string.format('%s forward [%d] at %d threads', torch.type(m), i, t))
+          local wg = pg[i] * df(px[i], py[i])
+          assert(math.abs(pgi[i] - wg) <= 1e-14 * (1 + math.abs(wg)),
+                 string.format('%s backward [%d] at %d threads', torch.type(m), i, t))
+        end
+        assert(py[n - 1] == y[n] and pgi[n - 1] == gi[n], 'the last element')
+      end
+    end
+    local rows = math.floor(n / 7) + 1   -- a row of 7 even for n = 5: the values repeat
+    local xs = x:repeatTensor(2):narrow(1, 1, rows * 7):view(rows, 7)
+    local gs = g:repeatTensor(2):narrow(1, 1, rows * 7):view(rows, 7)
+    for _, m in ipairs({ nn.LogSoftMax():double(), nn.SoftMax():double() }) do
+      torch.setnumthreads(1)
+      local y1, g1 = m:forward(xs):clone(), m:backward(xs, gs):clone()
+      for _, t in ipairs({ 2, 3 }) do
+        torch.setnumthreads(t)
+        assert(m:forward(xs):equal(y1) and m:backward(xs, gs):equal(g1),
+               string.format('%s depends on threads (%d rows)', torch.type(m), rows))
+      end
+    end
+  end
+  torch.setnumthreads(saved)
+end
+
 T.updateGradParameters_momentum = function()
   local m = nn.Linear(2, 2)
   m.gradWeight:fill(1)

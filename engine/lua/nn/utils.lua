@@ -188,9 +188,10 @@ function utils.batchIn(input, dims, module)
   end
   local nd = input:dim()
   if nd == dims then
-    local sz = { 1 }
-    for i = 1, nd do sz[i + 1] = input:size(i) end
-    return input:contiguous():view(torch.LongStorage(sz)), true
+    -- a view with a leading 1 (one tensor header, no size table)
+    local r = torch._alias(input:contiguous())
+    torch._check(torch._C.tl_tensor_unsqueeze(r._c, 0), 3)
+    return r, true
   elseif nd == dims + 1 then
     return input:contiguous(), false
   end
@@ -199,11 +200,8 @@ function utils.batchIn(input, dims, module)
 end
 
 function utils.batchOut(t, single)
-  if single and t:dim() > 1 then
-    local sz = {}
-    for i = 2, t:dim() do sz[i - 1] = t:size(i) end
-    t:resize(torch.LongStorage(sz))
-  end
+  -- drop the leading 1 in place
+  if single and t:dim() > 1 then torch._check(torch._C.tl_tensor_squeeze(t._c, 0), 3) end
   return t
 end
 

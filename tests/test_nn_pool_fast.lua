@@ -19,6 +19,7 @@ local SHAPES = {
   { 3, 1, 6, 64 },    -- two full chunks per row
   { 1, 1, 2, 2 },     -- a single output
   { 2, 2, 5, 3 },     -- one output per row, odd sizes
+  { 3, 7, 40, 39 },   -- 21 planes of 20x19 outputs: split across threads (tl_parallel_ranges)
 }
 
 -- Max and flat index (y * W + x within the plane, 0-based as the module

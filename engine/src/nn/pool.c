@@ -42,17 +42,19 @@ static inline void tl_nn_maxpool_tap16(__m512 v, __m512i at, __m512 *best, __m51
   *off = _mm512_mask_mov_epi32(*off, take, at);
 }
 
-static int tl_nn_maxpool_2x2_f(const float *in, float *out, int64_t *idx, int64_t P, int64_t H, int64_t W,
-                               int64_t oH, int64_t oW)
+static void tl_nn_maxpool_2x2_planes(void *ctx, int64_t p0, int64_t p1)
 {
-  if (2 * oH > H || 2 * oW > W || W > INT32_MAX / 2) return 0;
+  const tl_nn_pool_job_f *jb = ctx;
+  const float *in = jb->in;
+  float *out = jb->out;
+  int64_t *idx = jb->idx;
+  const int64_t H = jb->H, W = jb->W, oH = jb->oH, oW = jb->oW;
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
   const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
   const __m512i lane2 = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
   const __m512i W32 = _mm512_set1_epi32((int32_t)W), one = _mm512_set1_epi32(1);
-  const float *in_end = in + P * H * W;
-#pragma omp parallel for num_threads(tl_threads()) if (P * oH * oW > TL_PARALLEL_GRAIN / 8) schedule(static)
-  for (int64_t p = 0; p < P; p++) {
+  const float *in_end = in + jb->P * H * W;
+  for (int64_t p = p0; p < p1; p++) {
     for (int64_t i = 0; i < oH; i++) {
       const float *r0 = in + (p * H + 2 * i) * W, *r1 = r0 + W;
       float *o = out + (p * oH + i) * oW;
@@ -93,6 +95,14 @@ static int tl_nn_maxpool_2x2_f(const float *in, float *out, int64_t *idx, int64_
       }
     }
   }
+}
+
+static int tl_nn_maxpool_2x2_f(const float *in, float *out, int64_t *idx, int64_t P, int64_t H, int64_t W,
+                               int64_t oH, int64_t oW)
+{
+  if (2 * oH > H || 2 * oW > W || W > INT32_MAX / 2) return 0;
+  tl_nn_pool_job_f jb = {.in = in, .out = out, .idx = idx, .P = P, .H = H, .W = W, .oH = oH, .oW = oW};
+  tl_parallel_ranges(P, tl_nn_pool_grain_f(oH, oW), tl_nn_maxpool_2x2_planes, &jb);
   return 1;
 }
 #else

@@ -165,7 +165,7 @@ int tl_nn_linear_backward_input(const tl_tensor *input, const tl_tensor *gradOut
   int nt = omp_in_parallel() ? 1 : (int)tl_threads();
   if (nt > 1 && scratch && n * out * in >= TL_NN_LINEAR_SPLIT_MM && out >= 16 * nt &&
       tl_tensor_is_contiguous(gradOutput) && tl_tensor_is_contiguous(weight) &&
-      tl_tensor_is_contiguous(gradInput) && n * in <= INT32_MAX && tl_blas_ready() &&
+      tl_tensor_is_contiguous(gradInput) && n * in <= INT32_MAX && out <= INT32_MAX && tl_blas_ready() &&
       !tl_nn_check_out(fn, scratch, "scratch", input->dtype) &&
       !tl_nn_resize(scratch, 1, (nt - 1) * n * in, 0, 0, 0)) {
     tl_nn_linear_grad_input_rows(input->dtype == TL_DOUBLE, tl_tensor_data(gradOutput), tl_tensor_data(weight),

@@ -331,6 +331,38 @@ T.transfer_functions_threads = function()
   torch.setnumthreads(saved)
 end
 
+-- Batch normalization splits its features across threads above 32768
+-- values (engine/src/nn/bn.inc through tl_parallel_ranges): at 2 and 3
+-- threads (3: uneven ranges of the 7 features), training and evaluation,
+-- forward, gradInput and the parameter gradients equal the 1-thread run
+-- (each feature's sums stay on one thread).
+T.batchnorm_threads = function()
+  local saved = torch.getnumthreads()
+  local x = torch.DoubleTensor(64, 7, 9, 10):uniform(-1, 1)
+  local g = torch.DoubleTensor(64, 7, 9, 10):uniform(-1, 1)
+  for _, train in ipairs({ true, false }) do
+    local res = {}
+    for _, t in ipairs({ 1, 2, 3 }) do
+      torch.setnumthreads(t)
+      local m = nn.SpatialBatchNormalization(7):double()
+      m.weight:copy(torch.linspace(0.5, 2, 7)); m.bias:copy(torch.linspace(-1, 1, 7))
+      m.running_mean:fill(0.1); m.running_var:fill(1.5)
+      if train then m:training() else m:evaluate() end
+      m:zeroGradParameters()
+      local y = m:forward(x):clone()
+      local gi = m:backward(x, g):clone()
+      res[t] = { y, gi, m.gradWeight:clone(), m.gradBias:clone(), m.running_mean:clone() }
+    end
+    for t = 2, 3 do
+      for k = 1, 5 do
+        assert(res[t][k]:equal(res[1][k]), string.format('train %s: result %d differs at %d threads',
+                                                          tostring(train), k, t))
+      end
+    end
+  end
+  torch.setnumthreads(saved)
+end
+
 T.updateGradParameters_momentum = function()
   local m = nn.Linear(2, 2)
   m.gradWeight:fill(1)

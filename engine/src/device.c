@@ -59,7 +59,7 @@ const tl_device_ops *tl_device_get(const char *fn, int32_t device)
   return NULL;
 }
 
-/* ---- threads: one OpenMP pool shared with OpenBLAS (its OpenMP build) */
+/* ---- threads: the engine's pool (parallel.c) and OpenBLAS's */
 
 static int32_t tl_nthreads = 0;
 
@@ -81,30 +81,13 @@ int32_t tl_threads(void)
   return tl_nthreads;
 }
 
-void tl_parallel_ranges(int64_t n, int64_t grain, void (*fn)(void *ctx, int64_t b, int64_t e), void *ctx)
-{
-  int32_t nt = tl_threads();
-#ifdef _OPENMP
-  if (omp_in_parallel()) nt = 1;
-#endif
-  if (n <= grain || nt <= 1) {
-    if (n > 0) fn(ctx, 0, n);
-    return;
-  }
-  int64_t chunk = (n + nt - 1) / nt;
-#pragma omp parallel for num_threads(nt) schedule(static)
-  for (int32_t t = 0; t < nt; t++) {
-    int64_t b = t * chunk, e = b + chunk < n ? b + chunk : n;
-    if (b < e) fn(ctx, b, e);
-  }
-}
-
 void tl_set_num_threads(int32_t n)
 {
   if (n < 1) n = 1;
   tl_nthreads = n;
+  tl_parallel_resize(n);
 #ifdef _OPENMP
-  omp_set_num_threads(n);
+  omp_set_num_threads(n);   /* OpenBLAS's own threading, outside jobs */
 #endif
 #ifdef TL_HAVE_CBLAS
   tl_blas_set_threads(n);

@@ -52,11 +52,25 @@ int tl_error_interrupted(const char *fn);
 int32_t tl_threads(void);
 /* Elements above which element-wise loops go parallel. */
 enum { TL_PARALLEL_GRAIN = 32768 };
+/* The engine's thread pool (parallel.c); every parallel loop goes through
+ * it. fn(ctx, t, nt) runs for t = 0..nt-1, t = 0 on the calling thread,
+ * and tl_parallel_run returns when all have. nt is capped at tl_threads();
+ * inside a job (or while another thread runs one) it runs fn(ctx, 0, 1). */
+typedef void (*tl_job_fn)(void *ctx, int32_t t, int32_t nt);
+void tl_parallel_run(int32_t nt, tl_job_fn fn, void *ctx);
+/* Inside a job: waits until all of the job's threads have called it. */
+void tl_parallel_barrier(void);
+/* This thread's t in the job it runs (0 outside jobs), and whether it is
+ * inside one. */
+int32_t tl_parallel_thread(void);
+bool tl_parallel_inside(void);
+/* Thread t's part [*b, *e) of [0, n) split in nt equal ranges, in order. */
+void tl_parallel_part(int64_t n, int32_t t, int32_t nt, int64_t *b, int64_t *e);
+/* Stops workers past the first n-1 (tl_set_num_threads). */
+void tl_parallel_resize(int32_t n);
 /* fn(ctx, b, e) over [0, n): in equal ranges on tl_threads() threads, in
- * thread order, when n > grain (and not already in a parallel region),
- * else once on the calling thread. Kernels use it rather than an OpenMP
- * `if` clause, which still builds a team of one: about 1.2 µs per call
- * in libgomp, more than a small tensor's whole loop. */
+ * thread order, when n > grain (and not already inside a job), else once
+ * on the calling thread. */
 void tl_parallel_ranges(int64_t n, int64_t grain, void (*fn)(void *ctx, int64_t b, int64_t e), void *ctx);
 
 /* Element access converting through double: used by slow generic paths

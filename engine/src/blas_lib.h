@@ -6,9 +6,9 @@
  * about a fifth of th's start-up to load and initialise, and most
  * scripts never multiply a matrix. So it lives in a second library,
  * libtorchlight_blas.so (engine/src/blaslib/), which the engine opens on
- * the first call that needs it (blas_load.c). Both libraries use the
- * process's one libgomp, so OpenBLAS and our parallel loops still share
- * one OpenMP thread pool.
+ * the first call that needs it (blas_load.c). The engine's parallel
+ * loops run on its own pool (parallel.c); inside them OpenBLAS runs on
+ * the calling thread, and outside them on its OpenMP threads.
  *
  * Callers check tl_blas_ready() (fallback loops exist) or tl_blas_need()
  * (no fallback: records an error) before using tl_blas->f(...).

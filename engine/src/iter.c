@@ -338,6 +338,19 @@ static void tl_walk_part(const tl_walk *w, int64_t b, int64_t e)
   else tl_walk_rows(w, b, e);
 }
 
+typedef struct tl_walk_job {
+  const tl_walk *w;
+  int64_t total;
+} tl_walk_job;
+
+static void tl_walk_job_run(void *ctx, int32_t t, int32_t nt)
+{
+  const tl_walk_job *j = ctx;
+  int64_t b, e;
+  tl_parallel_part(j->total, t, nt, &b, &e);
+  if (b < e) tl_walk_part(j->w, b, e);
+}
+
 static int tl_iter_drive(tl_iter *it, tl_block_fn bfn, tl_loop_fn lfn, void *ctx, const char *fn_name)
 {
   if (it->numel == 0) return 0;
@@ -357,12 +370,8 @@ static int tl_iter_drive(tl_iter *it, tl_block_fn bfn, tl_loop_fn lfn, void *ctx
   }
   /* Equal contiguous ranges in thread order (reduce_all merges per-thread
    * partial results in that order). */
-  int64_t chunk = (total + nthreads - 1) / nthreads;
-#pragma omp parallel for num_threads(nthreads) schedule(static)
-  for (int32_t tid = 0; tid < nthreads; tid++) {
-    int64_t b = tid * chunk, e = b + chunk < total ? b + chunk : total;
-    if (b < e) tl_walk_part(&w, b, e);
-  }
+  tl_walk_job job = {&w, total};
+  tl_parallel_run(nthreads, tl_walk_job_run, &job);
   if (tl_interrupted()) return tl_error_interrupted(fn_name);
   return 0;
 }

@@ -14,9 +14,10 @@
  * reordered so the output's smallest stride is innermost (re-collapsing
  * what becomes contiguous), and when an input prefers another inner
  * dimension (a transpose), the two dimensions are walked in cache-sized
- * tiles. Above TL_PARALLEL_GRAIN elements the work is split across OpenMP
- * threads at row or tile boundaries. A serial iterator keeps row-major
- * order on one thread (masked select and copy, dot products rely on it).
+ * tiles. Above TL_PARALLEL_GRAIN elements the work is split across the
+ * pool's threads (parallel.c) at row or tile boundaries. A serial
+ * iterator keeps row-major order on one thread (masked select and copy,
+ * dot products rely on it).
  *
  * Operands with the same element count but different shapes (allowed by
  * Torch7) are each walked in their own row-major order: those that do not

@@ -13,7 +13,6 @@
  */
 #include "nn.h"
 #include "../blas_lib.h"
-#include <omp.h>
 
 #define real float
 #define TLNN(name) name##_f
@@ -120,7 +119,7 @@ int tl_nn_linear_backward_input(const tl_tensor *input, const tl_tensor *gradOut
     return tl_addmv(gradInput, 0, NULL, 1, &wt, gradOutput);
   }
   int64_t n = input->size[0], out = weight->size[0], in = weight->size[1];
-  int nt = omp_in_parallel() ? 1 : (int)tl_threads();
+  int nt = tl_parallel_inside() ? 1 : (int)tl_threads();
   if (nt > 1 && scratch && n * out * in >= TL_NN_LINEAR_SPLIT_MM && out >= 16 * nt &&
       tl_tensor_is_contiguous(gradOutput) && tl_tensor_is_contiguous(weight) &&
       tl_tensor_is_contiguous(gradInput) && n * in <= INT32_MAX && out <= INT32_MAX && tl_blas_ready() &&

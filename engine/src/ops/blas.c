@@ -122,8 +122,8 @@ static inline const void *tl_blas_ptr(const tl_tensor *t) { return tl_tensor_dat
  * two halves of the output, one per thread, run 1.8x faster; and under
  * about 2M multiply-adds (or 128K matrix elements for a matrix-vector
  * product) its threads cost more than they save. So the engine splits the
- * output itself: each OpenMP thread calls BLAS on its own block (the
- * OpenMP build of OpenBLAS runs single-threaded inside a parallel region),
+ * output itself: each of the pool's threads calls BLAS on its own block
+ * (OpenBLAS runs single-threaded inside the pool's jobs, parallel.c),
  * and a small product runs on one thread. gemv and ger split the
  * matrix's columns (column-major), the equal ranges of memory that the
  * element-wise ops also give each thread: in a batch-1 training step each
@@ -206,7 +206,7 @@ static void tl_blas_ger_block(const tl_blas_call *g, int n0, int n1)
 static int tl_blas_split_threads(int64_t work, int64_t min_work)
 {
   int nt = (int)tl_threads();
-  return nt <= 1 || omp_in_parallel() || work < min_work ? 1 : nt;
+  return nt <= 1 || tl_parallel_inside() || work < min_work ? 1 : nt;
 }
 
 /* Thread t's part [*b, *e) of n items split nt ways (as the element-wise
@@ -221,14 +221,32 @@ static void tl_blas_part(int n, int nt, int t, int align, int *b, int *e)
 }
 
 /* Makes the BLAS call `call` on one thread: OpenBLAS's OpenMP build takes
- * its thread count from omp_get_max_threads(), lowered for the call. */
+ * its thread count from omp_get_max_threads(), lowered for the call (and
+ * already 1 inside the pool's jobs). */
 #define TL_BLAS_SERIAL(call)                                                    \
   do {                                                                          \
-    int tl_nt_ = omp_in_parallel() ? 1 : omp_get_max_threads();                 \
+    int tl_nt_ = omp_get_max_threads();                                         \
     if (tl_nt_ > 1) omp_set_num_threads(1);                                     \
     call;                                                                       \
     if (tl_nt_ > 1) omp_set_num_threads(tl_nt_);                                \
   } while (0)
+
+/* gemm: thread t's rows or columns of C. */
+typedef struct tl_blas_gemm_job {
+  const tl_blas_call *g;
+  int by_cols, len;
+} tl_blas_gemm_job;
+
+static void tl_blas_gemm_run(void *ctx, int32_t t, int32_t nt)
+{
+  const tl_blas_gemm_job *j = ctx;
+  int b, e;
+  tl_blas_part(j->len, nt, t, TL_BLAS_SPLIT_ALIGN, &b, &e);
+  if (b < e) {
+    if (j->by_cols) tl_blas_gemm_block(j->g, 0, j->g->m, b, e);
+    else tl_blas_gemm_block(j->g, b, e, 0, j->g->n);
+  }
+}
 
 static void tl_blas_split_gemm(const tl_blas_call *g)
 {
@@ -239,19 +257,47 @@ static void tl_blas_split_gemm(const tl_blas_call *g)
   int by_cols = g->k <= 128 || g->n >= g->m;
   int len = by_cols ? g->n : g->m;
   if (nt > 1 && len >= TL_BLAS_SPLIT_MIN) {
-#pragma omp parallel num_threads(nt)
-    {
-      int b, e;
-      tl_blas_part(len, nt, omp_get_thread_num(), TL_BLAS_SPLIT_ALIGN, &b, &e);
-      if (b < e) {
-        if (by_cols) tl_blas_gemm_block(g, 0, g->m, b, e);
-        else tl_blas_gemm_block(g, b, e, 0, g->n);
-      }
-    }
+    tl_blas_gemm_job j = {g, by_cols, len};
+    tl_parallel_run(nt, tl_blas_gemm_run, &j);
     return;
   }
   if (work < TL_BLAS_SPLIT_MM) TL_BLAS_SERIAL(tl_blas_gemm_block(g, 0, g->m, 0, g->n));
   else tl_blas_gemm_block(g, 0, g->m, 0, g->n);   /* OpenBLAS's own threads */
+}
+
+/* gemv: thread t's columns of A; for y = A x, the partial sums of
+ * threads past the first go to part and are added once all are done. */
+typedef struct tl_blas_gemv_job {
+  const tl_blas_call *g;
+  char *part;
+} tl_blas_gemv_job;
+
+static void tl_blas_gemv_run(void *ctx, int32_t t, int32_t nt)
+{
+  const tl_blas_gemv_job *j = ctx;
+  const tl_blas_call *g = j->g;
+  size_t es = tl_blas_es(g);
+  int b, e;
+  tl_blas_part(g->n, nt, t, 1, &b, &e);
+  if (!j->part) {
+    if (b < e) tl_blas_gemv_block(g, b, e, NULL);
+    return;
+  }
+  char *mine = t ? j->part + (size_t)(t - 1) * g->m * es : NULL;
+  if (b < e) tl_blas_gemv_block(g, b, e, mine);
+  else if (mine) memset(mine, 0, (size_t)g->m * es);
+  tl_parallel_barrier();
+  /* each thread adds the other threads' partial sums into its rows */
+  int rb, re;
+  tl_blas_part(g->m, nt, t, 1, &rb, &re);
+  for (int u = 1; u < nt; u++) {
+    const char *p = j->part + (size_t)(u - 1) * g->m * es;
+    for (int i = rb; i < re; i++) {
+      char *y = g->y + (size_t)i * g->incy * es;
+      if (g->dbl) *(double *)y += ((const double *)p)[i];
+      else *(float *)y += ((const float *)p)[i];
+    }
+  }
 }
 
 static void tl_blas_split_gemv(const tl_blas_call *g)
@@ -268,31 +314,17 @@ static void tl_blas_split_gemv(const tl_blas_call *g)
     TL_BLAS_SERIAL(tl_blas_gemv_block(g, 0, g->n, NULL));
     return;
   }
-#pragma omp parallel num_threads(nt)
-  {
-    int t = omp_get_thread_num(), b, e;
-    tl_blas_part(g->n, nt, t, 1, &b, &e);
-    if (!part) {
-      if (b < e) tl_blas_gemv_block(g, b, e, NULL);
-    } else {
-      char *mine = t ? part + (size_t)(t - 1) * g->m * es : NULL;
-      if (b < e) tl_blas_gemv_block(g, b, e, mine);
-      else if (mine) memset(mine, 0, (size_t)g->m * es);
-#pragma omp barrier
-      /* each thread adds the other threads' partial sums into its rows */
-      int rb, re;
-      tl_blas_part(g->m, nt, t, 1, &rb, &re);
-      for (int u = 1; u < nt; u++) {
-        const char *p = part + (size_t)(u - 1) * g->m * es;
-        for (int i = rb; i < re; i++) {
-          char *y = g->y + (size_t)i * g->incy * es;
-          if (g->dbl) *(double *)y += ((const double *)p)[i];
-          else *(float *)y += ((const float *)p)[i];
-        }
-      }
-    }
-  }
+  tl_blas_gemv_job j = {g, part};
+  tl_parallel_run(nt, tl_blas_gemv_run, &j);
   free(part);
+}
+
+static void tl_blas_ger_run(void *ctx, int32_t t, int32_t nt)
+{
+  const tl_blas_call *g = ctx;
+  int b, e;
+  tl_blas_part(g->n, nt, t, 1, &b, &e);
+  if (b < e) tl_blas_ger_block(g, b, e);
 }
 
 static void tl_blas_split_ger(const tl_blas_call *g)
@@ -302,12 +334,7 @@ static void tl_blas_split_ger(const tl_blas_call *g)
     TL_BLAS_SERIAL(tl_blas_ger_block(g, 0, g->n));
     return;
   }
-#pragma omp parallel num_threads(nt)
-  {
-    int b, e;
-    tl_blas_part(g->n, nt, omp_get_thread_num(), 1, &b, &e);
-    if (b < e) tl_blas_ger_block(g, b, e);
-  }
+  tl_parallel_run(nt, tl_blas_ger_run, (void *)g);
 }
 #endif
 

@@ -18,7 +18,6 @@
 #include <string.h>
 #include <math.h>
 #ifdef _OPENMP
-#include <omp.h>
 #endif
 
 typedef struct tl_red_state {
@@ -314,10 +313,7 @@ typedef struct tl_red_all_ctx {
 static void tl_red_all_loop(char **p, const int64_t *st, int64_t n, void *vctx)
 {
   tl_red_all_ctx *ctx = vctx;
-  int t = 0;
-#ifdef _OPENMP
-  t = omp_get_thread_num();
-#endif
+  int t = tl_parallel_thread();
   ctx->fold(ctx->op, p[0], st[0], n, &ctx->state[t].s);
 }
 

@@ -15,7 +15,7 @@
  * Torch7 does, row by row: for each kernel tap, out_row += k * in_row
  * shifted by the tap, a loop the compiler vectorises. Integer types go
  * through Double copies (exact sums below 2^53). Output rows are
- * independent and go to OpenMP threads.
+ * independent and go to the pool's threads.
  */
 #include "ops.h"
 #include "../device.h"
@@ -148,6 +148,29 @@ static void tl_conv_pack(int32_t nd, const tl_conv_geom *g, const tl_tensor *x, 
 
 /* The Float/Double computation: res (already validated, any layout) gets
  * the result of shape osize. x, k and res share the dtype. */
+/* Output rows [b, e) (one per output plane, z and y). */
+typedef struct tl_conv_rows_job {
+  const tl_conv_geom *g;
+  const char *xd, *kb;
+  char *od;
+  int64_t es, on, per;
+  int32_t dbl;
+} tl_conv_rows_job;
+
+static void tl_conv_rows(void *ctx, int64_t b, int64_t e)
+{
+  const tl_conv_rows_job *j = ctx;
+  const tl_conv_geom *g = j->g;
+  for (int64_t row = b; row < e; row++) {
+    int64_t o = row / j->per, z = row % j->per / g->os[1], y = row % g->os[1];
+    char *orow = j->od + (o * j->on + (z * g->os[1] + y) * g->os[2]) * j->es;
+    if (j->dbl)
+      tl_conv_row_double((double *)orow, (const double *)j->xd, (const double *)j->kb, g, o, z, y);
+    else
+      tl_conv_row_float((float *)orow, (const float *)j->xd, (const float *)j->kb, g, o, z, y);
+  }
+}
+
 static int tl_conv_float_or_double(int32_t nd, tl_tensor *res, const tl_tensor *x, const tl_tensor *k,
                                    tl_conv_geom *g, int32_t ond, const int64_t *osize, int32_t full,
                                    int32_t flip)
@@ -184,16 +207,9 @@ static int tl_conv_float_or_double(int32_t nd, tl_tensor *res, const tl_tensor *
     char *od = tl_tensor_data(tmp ? tmp : res);
     int64_t rows = g->nout * g->os[0] * g->os[1], per = g->os[0] * g->os[1];
     int64_t work = on * g->nout * kn * (g->kp == 2 ? g->nin : 1);
-    int32_t dbl = x->dtype == TL_DOUBLE;
-#pragma omp parallel for schedule(static) if (rows > 1 && work > TL_PARALLEL_GRAIN)
-    for (int64_t row = 0; row < rows; row++) {
-      int64_t o = row / per, z = row % per / g->os[1], y = row % g->os[1];
-      char *orow = od + (o * on + (z * g->os[1] + y) * g->os[2]) * es;
-      if (dbl)
-        tl_conv_row_double((double *)orow, (const double *)xd, (const double *)kb, g, o, z, y);
-      else
-        tl_conv_row_float((float *)orow, (const float *)xd, (const float *)kb, g, o, z, y);
-    }
+    tl_conv_rows_job j = {g, xd, kb, od, es, on, per, x->dtype == TL_DOUBLE};
+    if (rows > 1 && work > TL_PARALLEL_GRAIN) tl_parallel_ranges(rows, 1, tl_conv_rows, &j);
+    else tl_conv_rows(&j, 0, rows);
     if (tmp) rc = tl_tensor_copy(res, tmp);
   }
   tl_tensor_free(tmp);

@@ -12,13 +12,14 @@
  * and least-significant-digit passes over 8-bit digits, each a stable
  * counting sort, order (key, position) pairs. Values are then read back
  * from the line by position, so -0.0 and NaN payloads survive.
- * Lines are independent and go to OpenMP threads, each with its own
+ * Lines are independent and go to the pool's threads, each with its own
  * buffers. A single line stays on one thread: radix-sorting halves on two
  * threads and merging them measured 2.6 times slower than one thread on
  * our 2-core machine (the two scatters slow each other down).
  */
 #include "ops.h"
 #include "../device.h"
+#include <stdatomic.h>
 #include <string.h>
 
 enum { TL_SORT_ALL = 0, TL_SORT_TOPK = 1, TL_SORT_KTH = 2, TL_SORT_MODE = 3 };
@@ -289,6 +290,46 @@ TL_RADIX_DEF(uint64_t, u64)
 TL_FOREACH_MATH_DTYPE(TL_SORT_DEF)
 #undef TL_SORT_DEF
 
+/* Sorting or selecting along dim, a line per iteration: thread t's lines. */
+typedef struct tl_sort_job {
+  int32_t what;
+  const tl_tensor *src, *values, *indices;
+  int32_t dim;
+  int64_t m, k;
+  int32_t desc;
+  int64_t es, nlines;
+  _Atomic int failed;   /* a thread could not allocate its buffer */
+} tl_sort_job;
+
+static void tl_sort_lines(void *ctx, int32_t t, int32_t nt)
+{
+  tl_sort_job *j = ctx;
+  const tl_tensor *src = j->src, *values = j->values, *indices = j->indices;
+  int32_t dim = j->dim;
+  int64_t b, e;
+  tl_parallel_part(j->nlines, t, nt, &b, &e);
+  if (b >= e) return;
+  char *buf = tl_alloc(tl_sort_buf_size(j->what, j->m, j->k, j->es));
+  if (!buf) {
+    atomic_store(&j->failed, 1);
+    return;
+  }
+  for (int64_t l = b; l < e; l++) {
+    const char *x = src->storage->data + tl_sort_line_offset(src, dim, l) * j->es;
+    char *o = values->storage->data + tl_sort_line_offset(values, dim, l) * j->es;
+    int64_t *oi = (int64_t *)indices->storage->data + tl_sort_line_offset(indices, dim, l);
+    switch (src->dtype) {
+#define CASE(DT, T, N) case DT: \
+      tl_sort_line_##N(j->what, (const T *)x, src->stride[dim], buf, j->m, j->k, j->desc, (T *)o, \
+                       values->stride[dim], oi, indices->stride[dim]); break;
+      TL_FOREACH_MATH_DTYPE(CASE)
+#undef CASE
+    default: break;
+    }
+  }
+  tl_release(buf);
+}
+
 static int tl_sort_run(const char *fn, int32_t what, tl_tensor *values, tl_tensor *indices,
                        const tl_tensor *a, int32_t dim, int64_t k, int32_t desc)
 {
@@ -345,30 +386,9 @@ static int tl_sort_run(const char *fn, int32_t what, tl_tensor *values, tl_tenso
   /* compute */
   int64_t es = tl_elsize(a->dtype);
   int32_t nth = nlines > 1 && nlines * m > TL_PARALLEL_GRAIN ? tl_threads() : 1;
-  int failed = 0;
-#pragma omp parallel num_threads(nth) reduction(|:failed)
-  {
-    char *buf = tl_alloc(tl_sort_buf_size(what, m, k, es));
-    if (!buf) {
-      failed = 1;
-    } else {
-#pragma omp for schedule(static)
-      for (int64_t l = 0; l < nlines; l++) {
-        const char *x = src->storage->data + tl_sort_line_offset(src, dim, l) * es;
-        char *o = values->storage->data + tl_sort_line_offset(values, dim, l) * es;
-        int64_t *oi = (int64_t *)indices->storage->data + tl_sort_line_offset(indices, dim, l);
-        switch (a->dtype) {
-#define CASE(DT, T, N) case DT: \
-          tl_sort_line_##N(what, (const T *)x, src->stride[dim], buf, m, k, desc, (T *)o, \
-                           values->stride[dim], oi, indices->stride[dim]); break;
-          TL_FOREACH_MATH_DTYPE(CASE)
-#undef CASE
-        default: break;
-        }
-      }
-      tl_release(buf);
-    }
-  }
+  tl_sort_job j = {what, src, values, indices, dim, m, k, desc, es, nlines, 0};
+  tl_parallel_run(nth, tl_sort_lines, &j);
+  int failed = atomic_load(&j.failed);
   if (src != a) tl_tensor_free(src);
   if (failed) return tl_error_set("%s: out of memory", fn);
   return 0;

@@ -3,17 +3,17 @@
  *
  * Each sample is unfolded into columns [C*kH*kW, oH*oW] (im2col), so the
  * convolution is one matrix product with the weight [O, C*kH*kW]. The
- * batch is split over OpenMP threads, each calling a single-threaded BLAS
- * (OpenBLAS runs serially inside a parallel region); a single sample uses
- * the multi-threaded BLAS instead. finput keeps the columns of the whole
- * batch from the forward pass for accGradParameters, as Torch7 does.
+ * batch is split over the engine's threads (parallel.c), each calling a
+ * single-threaded BLAS (the pool keeps OpenBLAS serial inside its jobs);
+ * a single sample uses the multi-threaded BLAS instead. finput keeps the
+ * columns of the whole batch from the forward pass for accGradParameters,
+ * as Torch7 does.
  * Dilation spaces the kernel taps (SpatialDilatedConvolution); the full,
  * depth-wise, map and volumetric convolutions of the Lua side reuse these
  * three kernels.
  */
 #include "nn.h"
 #include "../blas_lib.h"
-#include <omp.h>
 
 typedef struct tl_nn_conv_geom {
   int64_t kW, kH, dW, dH, padW, padH, dilW, dilH;

@@ -31,17 +31,16 @@
  * planes) while each of its products stays large enough for the BLAS to
  * run at speed. The threads share each chunk: the input transform split
  * by input planes, the products by position (each thread calling a serial
- * BLAS inside the parallel region), the output transform by output
+ * BLAS inside the thread job, parallel.c), the output transform by output
  * planes; so a chunk can be as large as one thread would want, and the
  * weight gradient needs one sum of the transformed gradient, not one per
- * thread. A call too small for threads runs outside a parallel region and
- * lets the BLAS use its threads. Scratch is a tensor owned by the Lua
+ * thread. A call too small for threads runs on the calling thread alone
+ * and lets the BLAS use its threads. Scratch is a tensor owned by the Lua
  * module and grown here. When the path pays at all: see
  * tl_nn_conv2d_winograd_ok.
  */
 #include "nn.h"
 #include "../blas_lib.h"
-#include <omp.h>
 #include <math.h>
 
 /* One convolution as the kernels see it: forward, or the input gradient

@@ -75,7 +75,16 @@ static __thread bool tl_job_inside = false;
 int32_t tl_parallel_thread(void) { return tl_job_t; }
 bool tl_parallel_inside(void) { return tl_job_inside; }
 
-static inline void tl_cpu_relax(void) { __builtin_ia32_pause(); }
+/* A spin-wait hint: lets the core's other work (and the memory system) go
+ * first while this thread waits. */
+static inline void tl_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
 
 static uint64_t tl_now_ns(void)
 {
@@ -94,8 +103,6 @@ static void tl_futex_wake_all(_Atomic uint32_t *word)
   syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 }
 
-/* Spins until *word != seen, then (past the spin time) yields the core
- * between looks: for waits that end when another thread finishes work. */
 /* Between looks at something another thread will change: pause, and
  * past the pool's yield time let other threads have the core. */
 static void tl_pool_pause(const tl_pool *p, uint32_t i, uint64_t *t0)

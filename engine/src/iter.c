@@ -332,23 +332,12 @@ static void tl_walk_tiles(const tl_walk *w, int64_t t0, int64_t t1)
   }
 }
 
-static void tl_walk_part(const tl_walk *w, int64_t b, int64_t e)
+/* Work units [b, e) of the walk vw (a tl_walk). */
+static void tl_walk_part(void *vw, int64_t b, int64_t e)
 {
+  const tl_walk *w = vw;
   if (w->tiled) tl_walk_tiles(w, b, e);
   else tl_walk_rows(w, b, e);
-}
-
-typedef struct tl_walk_job {
-  const tl_walk *w;
-  int64_t total;
-} tl_walk_job;
-
-static void tl_walk_job_run(void *ctx, int32_t t, int32_t nt)
-{
-  const tl_walk_job *j = ctx;
-  int64_t b, e;
-  tl_parallel_part(j->total, t, nt, &b, &e);
-  if (b < e) tl_walk_part(j->w, b, e);
 }
 
 static int tl_iter_drive(tl_iter *it, tl_block_fn bfn, tl_loop_fn lfn, void *ctx, const char *fn_name)
@@ -370,8 +359,7 @@ static int tl_iter_drive(tl_iter *it, tl_block_fn bfn, tl_loop_fn lfn, void *ctx
   }
   /* Equal contiguous ranges in thread order (reduce_all merges per-thread
    * partial results in that order). */
-  tl_walk_job job = {&w, total};
-  tl_parallel_run(nthreads, tl_walk_job_run, &job);
+  tl_parallel_ranges(total, 0, tl_walk_part, &w);
   if (tl_interrupted()) return tl_error_interrupted(fn_name);
   return 0;
 }

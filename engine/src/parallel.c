@@ -24,7 +24,6 @@
  */
 #define _GNU_SOURCE
 #include "internal.h"
-#include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
 #include <pthread.h>
@@ -58,7 +57,6 @@ typedef struct tl_pool {
   _Alignas(64) _Atomic int32_t busy;      /* a job is being run: a second caller runs alone */
   int32_t nworkers;
   int32_t oversubscribed;                 /* more threads than cores */
-  uint64_t spin_ns, yield_ns;             /* the times above (spin_ns 0 when oversubscribed) */
   uint32_t start_word;                    /* the job word when the workers started */
   int stop;
   pthread_t *threads;
@@ -115,7 +113,7 @@ static void tl_pool_pause(const tl_pool *p, uint32_t i, uint64_t *t0)
   if (i % 256 == 0) {
     uint64_t t = tl_now_ns();
     if (!*t0) *t0 = t;
-    if (t - *t0 >= p->yield_ns) sched_yield();
+    if (t - *t0 >= TL_POOL_YIELD_NS) sched_yield();
   }
 }
 
@@ -142,6 +140,7 @@ static void *tl_pool_worker(void *arg)
 #endif
   /* not the word now: the caller may have published a job already */
   uint32_t seen = p->start_word;
+  uint64_t spin_ns = p->oversubscribed ? 0 : TL_POOL_SPIN_NS;
   for (;;) {
     uint32_t word;
     uint64_t t0 = tl_now_ns();
@@ -149,7 +148,7 @@ static void *tl_pool_worker(void *arg)
       word = atomic_load_explicit(&p->job, memory_order_acquire);
       if (word != seen) break;
       tl_cpu_relax();
-      if (i % 256 == 0 && tl_now_ns() - t0 >= p->spin_ns) {
+      if (i % 256 == 0 && tl_now_ns() - t0 >= spin_ns) {
         /* Long idle: sleep until the word changes. The count goes up
          * before the last look, so a publisher either sees it or the
          * futex sees the new word. */
@@ -194,8 +193,6 @@ static int32_t tl_pool_start(tl_pool *p, int32_t n)
   pthread_sigmask(SIG_SETMASK, &all, &old);
   p->start_word = atomic_load(&p->job);
   p->oversubscribed = n > sysconf(_SC_NPROCESSORS_ONLN);
-  p->spin_ns = p->oversubscribed ? 0 : TL_POOL_SPIN_NS;
-  p->yield_ns = TL_POOL_YIELD_NS;
   int32_t made = 0;
   while (made < n - 1 && pthread_create(&p->threads[made], NULL, tl_pool_worker, (void *)(intptr_t)(made + 1)) == 0)
     made++;

@@ -201,8 +201,8 @@ static void tl_blas_ger_block(const tl_blas_call *g, int n0, int n1)
                         (const float *)y, g->incy, (float *)c, g->ldc);
 }
 
-/* The threads to split a call over: 1 inside a parallel region (BLAS is
- * single-threaded there already) or below the size given. */
+/* The threads to split a call over: 1 inside a pool job (its threads are
+ * busy already) or below the size given. */
 static int tl_blas_split_threads(int64_t work, int64_t min_work)
 {
   int nt = (int)tl_threads();

@@ -17,8 +17,6 @@
 #include "../iter.h"
 #include <string.h>
 #include <math.h>
-#ifdef _OPENMP
-#endif
 
 typedef struct tl_red_state {
   double fsum;        /* sum or product: floating types */

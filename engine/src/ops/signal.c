@@ -146,8 +146,6 @@ static void tl_conv_pack(int32_t nd, const tl_conv_geom *g, const tl_tensor *x, 
   }
 }
 
-/* The Float/Double computation: res (already validated, any layout) gets
- * the result of shape osize. x, k and res share the dtype. */
 /* Output rows [b, e) (one per output plane, z and y). */
 typedef struct tl_conv_rows_job {
   const tl_conv_geom *g;
@@ -171,6 +169,8 @@ static void tl_conv_rows(void *ctx, int64_t b, int64_t e)
   }
 }
 
+/* The Float/Double computation: res (already validated, any layout) gets
+ * the result of shape osize. x, k and res share the dtype. */
 static int tl_conv_float_or_double(int32_t nd, tl_tensor *res, const tl_tensor *x, const tl_tensor *k,
                                    tl_conv_geom *g, int32_t ond, const int64_t *osize, int32_t full,
                                    int32_t flip)
